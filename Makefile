@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make pdf` builds the document, `make test` checks it.
+# Each creates .venv and installs the package into it first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: pdf html test golden validate clean
+
+pdf: $(STAMP)
+	$(BIN)/strategy-pdf build --output build/comparison.pdf
+
+html: $(STAMP)
+	$(BIN)/strategy-pdf build --format html --output build/comparison.html
+
+validate: $(STAMP)
+	$(BIN)/strategy-pdf validate
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Regenerate the golden HTML snapshots after an intended template change; review the diff.
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
+
+# WeasyPrint needs Pango >= 1.44 and HarfBuzz's subsetter (it only warns without it,
+# and a warning fails our build); on Debian, install them when missing and we may.
+SYSTEM_LIBS := libpango-1.0.so.0 libharfbuzz-subset.so.0
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+$(STAMP): pyproject.toml
+	@for lib in $(SYSTEM_LIBS); do ldconfig -p | grep -q "$$lib" && continue; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null || exit 1; break; \
+	  else echo "missing $$lib: install $(SYSTEM_PACKAGES)" >&2; exit 1; fi; done
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf build

@@ -1,0 +1,42 @@
+"""The whole pipeline in order: load and model → render → pdf."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import parse, pdf, render
+
+STYLESHEETS = ("fonts.css", "comparison.css")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project keeps its sources, styles and fonts."""
+
+    root: Path
+    source: Path
+
+    @classmethod
+    def at(cls, root: Path, source: Path | None = None) -> "Project":
+        return cls(root=root, source=source if source is not None else root / "source")
+
+    @property
+    def stylesheets(self) -> tuple[Path, ...]:
+        return tuple(self.root / "styles" / name for name in STYLESHEETS)
+
+
+def validate(project: Project) -> int:
+    """Load and check every source; return the number of rows. Raises SourceError."""
+    return len(parse.load_document(project.source).rows)
+
+
+def build(project: Project, output: Path, output_format: str = "pdf") -> Path:
+    document = parse.load_document(project.source)
+    html = render.render_html(document, project.stylesheets)
+    if output_format == "html":
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(html, encoding="utf-8")
+    else:
+        pdf.write_pdf(html, output, project.root)
+    return output

@@ -1,0 +1,51 @@
+"""The command line: each command parses its options and calls one function of build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import Project, build, validate
+from .errors import StrategyPdfError
+
+source_option = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=None,
+                             help="Directory of the YAML sources [default: ./source].")
+
+
+class _CleanErrors(click.Group):
+    """Turns the tool's own errors into a message and an exit code, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except StrategyPdfError as exc:
+            click.echo(str(exc), err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_CleanErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="strategy-pdf")
+def main() -> None:
+    """Print a city's comprehensive strategy as a 新旧対照表 PDF from YAML sources."""
+
+
+@main.command("build")
+@source_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write [default: build/comparison.pdf, or .html with --format html].")
+@click.option("--format", "output_format", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True,
+              help="html writes the intermediate HTML, for debugging and measuring.")
+def build_command(source: Path | None, output: Path | None, output_format: str) -> None:
+    """Build the comparison table."""
+    target = output or Path("build") / f"comparison.{output_format}"
+    click.echo(build(Project.at(Path.cwd(), source), target, output_format))
+
+
+@main.command("validate")
+@source_option
+def validate_command(source: Path | None) -> None:
+    """Check the sources and report every problem at once."""
+    rows = validate(Project.at(Path.cwd(), source))
+    click.echo(f"sources are valid: {rows} rows")

@@ -1,0 +1,22 @@
+"""Japanese era years: the abbreviations used in KPI tables (H27, R1) and their Western years."""
+
+from __future__ import annotations
+
+import re
+
+ERAS = {"H": ("平成", 1988), "R": ("令和", 2018)}
+ABBREVIATION = re.compile(r"^([HR])(元|\d{1,2})$")
+
+
+def western_year(abbreviation: str) -> int:
+    """``H27`` → 2015, ``R1`` or ``R元`` → 2019."""
+    match = ABBREVIATION.match(abbreviation)
+    if not match:
+        raise ValueError(f"not an era year abbreviation: {abbreviation!r}")
+    era, number = match.groups()
+    return ERAS[era][1] + (1 if number == "元" else int(number))
+
+
+def bracketed(abbreviation: str) -> str:
+    """The form printed in table headings: ``H27`` → ``（H27）``; empty stays empty."""
+    return f"（{abbreviation}）" if abbreviation else ""

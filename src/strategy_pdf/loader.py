@@ -1,0 +1,177 @@
+"""Stage 1, load: read one YAML source safely into a tree of located nodes.
+
+Every scalar stays the text the author typed (``0.90`` is not the float 0.9, ``yes`` is
+not True), every node keeps its line and column, and nothing in a file can run code:
+no tags, no aliases, no duplicate keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import Location, Problem
+
+NULL_TAG = "tag:yaml.org,2002:null"
+PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:timestamp",
+    NULL_TAG,
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+MAX_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Scalar:
+    text: str
+    at: Location
+
+
+@dataclass(frozen=True)
+class Mapping:
+    entries: dict[str, tuple[Location, "Node"]]
+    at: Location
+
+
+@dataclass(frozen=True)
+class Sequence:
+    items: tuple["Node", ...]
+    at: Location
+
+
+@dataclass(frozen=True)
+class Null:
+    at: Location
+
+
+Node = Union[Scalar, Mapping, Sequence, Null]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A file's node tree (None when it could not be read) and what went wrong."""
+
+    root: Node | None
+    problems: tuple[Problem, ...]
+
+
+class _AliasRefused(yaml.YAMLError):
+    def __init__(self, mark):
+        self.mark = mark
+
+
+class _SafeComposer(yaml.SafeLoader):
+    """SafeLoader whose composer refuses aliases: an alias bomb never expands."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(AliasEvent):
+            raise _AliasRefused(self.peek_event().start_mark)
+        return Composer.compose_node(self, parent, index)
+
+
+def load_file(path: Path, shown_as: str) -> Loaded:
+    """Read ``path``; problems are reported against ``shown_as`` (e.g. ``source/x.yaml``)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _failed(shown_as, 1, 1, f"cannot read the file: {exc.strerror}")
+    return load_bytes(data, shown_as)
+
+
+def load_bytes(data: bytes, shown_as: str) -> Loaded:
+    if len(data) > MAX_BYTES:
+        return _failed(shown_as, 1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; is it really a source?")
+    if b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        return _failed(shown_as, line, 1, "file is binary (contains NUL bytes), expected UTF-8 YAML text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return _failed(shown_as, line, column, f"file is not UTF-8 ({_guess_encoding(data)}); save it as UTF-8")
+    if not text.strip():
+        return _failed(shown_as, 1, 1, "file is empty, expected a YAML mapping")
+    indentation = _indentation_problems(text, shown_as)
+    if indentation:
+        return Loaded(None, tuple(indentation))
+    try:
+        node = yaml.compose(text, Loader=_SafeComposer)
+    except _AliasRefused as exc:
+        return _failed(shown_as, exc.mark.line + 1, exc.mark.column + 1,
+                       "YAML aliases (*name) are not allowed in sources; write the text out")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return _failed(shown_as, line, column, f"YAML syntax error: {exc.problem or exc.context}")
+    except yaml.YAMLError as exc:
+        return _failed(shown_as, 1, 1, f"YAML error: {exc}")
+    problems: list[Problem] = []
+    root = _convert(node, shown_as, problems) if node is not None else None
+    return Loaded(root, tuple(problems))
+
+
+def _guess_encoding(data: bytes) -> str:
+    for name, label in (("cp932", "looks like Shift_JIS"), ("euc_jp", "looks like EUC-JP")):
+        try:
+            data.decode(name)
+            return label
+        except UnicodeDecodeError:
+            continue
+    return "unknown encoding"
+
+
+def _indentation_problems(text: str, shown_as: str) -> list[Problem]:
+    """Tabs and full-width spaces look like indentation to people but not to YAML."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        lead = line[: len(line) - len(line.lstrip(" \t\u3000"))]
+        if "\t" in lead:
+            problems.append(Problem(Location(shown_as, number, lead.index("\t") + 1), "",
+                                    "a tab is used for indentation; indent with half-width spaces"))
+        elif "\u3000" in lead and line.strip(" \t\u3000"):
+            problems.append(Problem(Location(shown_as, number, lead.index("\u3000") + 1), "",
+                                    "a full-width space (U+3000) is used for indentation; indent with half-width spaces"))
+    return problems
+
+
+def _failed(shown_as: str, line: int, column: int, message: str) -> Loaded:
+    return Loaded(None, (Problem(Location(shown_as, line, column), "", message),))
+
+
+def _convert(node, shown_as: str, problems: list[Problem]) -> Node:
+    at = Location(shown_as, node.start_mark.line + 1, node.start_mark.column + 1)
+    if node.tag not in PLAIN_TAGS:
+        problems.append(Problem(at, "", f"YAML tag {node.tag!r} is not allowed in sources"))
+        return Null(at)
+    if isinstance(node, ScalarNode):
+        if node.tag == NULL_TAG and node.value in ("", "~", "null", "Null", "NULL"):
+            return Null(at)
+        return Scalar(node.value, at)
+    if isinstance(node, SequenceNode):
+        return Sequence(tuple(_convert(item, shown_as, problems) for item in node.value), at)
+    assert isinstance(node, MappingNode)
+    entries: dict[str, tuple[Location, Node]] = {}
+    for key_node, value_node in node.value:
+        key_at = Location(shown_as, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        if not isinstance(key_node, ScalarNode):
+            problems.append(Problem(key_at, "", "a key must be plain text"))
+            continue
+        key = key_node.value
+        if key in entries:
+            first = entries[key][0]
+            problems.append(Problem(key_at, key, f"duplicate key (first at line {first.line})"))
+            continue
+        entries[key] = (key_at, _convert(value_node, shown_as, problems))
+    return Mapping(entries, at)

@@ -1,0 +1,146 @@
+"""The typed document: frozen dataclasses that every stage after loading works on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from .errors import Location
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading; ``level`` 1 is ``１ 基本的考え方``, 2 is 基本目標 or Ⅰ「…」プロジェクト,
+    3 is ``（１）…``, 4 is ``①…``."""
+
+    level: int
+    text: str
+    at: Location
+
+
+@dataclass(frozen=True)
+class Label:
+    """A bracketed section label such as ``【施策】`` or ``概要``."""
+
+    text: str
+    at: Location
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The quoted title of a basic goal or project, e.g. ``「…～…～」``."""
+
+    text: str
+    at: Location
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    at: Location
+
+
+@dataclass(frozen=True)
+class Item:
+    """A bullet item; the bullet ``・`` is printed by the template, not stored."""
+
+    text: str
+    at: Location
+
+
+@dataclass(frozen=True)
+class Note:
+    """A ``※`` note; the mark is printed by the template, not stored."""
+
+    text: str
+    at: Location
+
+
+@dataclass(frozen=True)
+class KpiItem:
+    """One indicator row: values keep their printed form (``7,000 以上``, ``〇〇``)."""
+
+    name: str
+    unit: str
+    base: str
+    targets: tuple[str, ...]
+    base_year: str = ""
+    target_years: tuple[str, ...] = ()
+    repeat: bool = False
+    notes: tuple[str, ...] = ()
+    at: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A KPI or 数値目標 table: headings with era years, then indicator rows."""
+
+    label: str
+    base_label: str
+    base_year: str
+    target_years: tuple[str, ...]
+    items: tuple[KpiItem, ...]
+    at: Location
+
+
+@dataclass(frozen=True)
+class Table:
+    """A plain table such as the committee member list or the meeting schedule."""
+
+    caption: str
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    at: Location
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure placeholder: its title and the text fragments the printed figure shows."""
+
+    title: str
+    text: tuple[str, ...]
+    at: Location
+
+
+Block = Union[Heading, Label, Lead, Paragraph, Item, Note, Kpi, Table, Figure]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A draft block beside the current block it replaces; either side may be empty."""
+
+    id: str
+    draft: tuple[Block, ...]
+    current: tuple[Block, ...]
+    remarks: tuple[str, ...]
+    page_break: bool
+    at: Location
+
+
+@dataclass(frozen=True)
+class Chapter:
+    slug: str
+    title: str
+    rows: tuple[Row, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Columns:
+    draft: str
+    current: str
+    remarks: str
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    subtitle: str
+    city: str
+    is_draft: bool
+    columns: Columns
+    chapters: tuple[Chapter, ...]
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        return tuple(row for chapter in self.chapters for row in chapter.rows)

@@ -1,0 +1,80 @@
+"""Stage 4, pdf: HTML → PDF with WeasyPrint, confined to the project's files and fonts.
+
+WeasyPrint only logs what it cannot load (a font, a stylesheet, an image) and carries on;
+here every warning it logs fails the build, and the PDF replaces the previous one only
+once it is complete.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import RenderError
+
+FONTS_DIR = "fonts"
+
+
+def _isolate_fontconfig(fonts_dir: Path) -> None:
+    """Let fontconfig see the vendored fonts only: no fallback to whatever the machine has."""
+    os.environ["FONTCONFIG_FILE"] = str((fonts_dir / "fonts.conf").resolve())
+
+
+@contextmanager
+def _warnings_as_errors():
+    collected: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            collected.append(record.getMessage())
+
+    logger = logging.getLogger("weasyprint")
+    handler = Collect(level=logging.WARNING)
+    logger.addHandler(handler)
+    previous_propagate = logger.propagate
+    logger.propagate = False
+    try:
+        yield collected
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous_propagate
+
+
+def write_pdf(html: str, target: Path, project_root: Path) -> None:
+    """Render ``html`` to ``target`` atomically; raise RenderError on any WeasyPrint warning."""
+    _isolate_fontconfig(project_root / FONTS_DIR)
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    root = project_root.resolve()
+
+    class ProjectOnlyFetcher(URLFetcher):
+        """Fetches files inside the project; refuses the network and everything else."""
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme != "file":
+                raise FatalURLFetchingError(f"refused to fetch {url}: only files inside the project are used")
+            path = Path(unquote(parts.path)).resolve()
+            if not path.is_relative_to(root):
+                raise FatalURLFetchingError(f"refused to fetch {url}: it is outside the project {root}")
+            return super().fetch(url, headers)
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with _warnings_as_errors() as warnings, os.fdopen(handle, "wb") as stream:
+            try:
+                weasyprint.HTML(string=html, base_url=root.as_uri() + "/",
+                                url_fetcher=ProjectOnlyFetcher()).write_pdf(stream)
+            except FatalURLFetchingError as exc:
+                raise RenderError(str(exc)) from None
+        if warnings:
+            raise RenderError("WeasyPrint could not render cleanly:\n" + "\n".join(f"  {w}" for w in warnings))
+        os.replace(temporary, target)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
