@@ -154,7 +154,7 @@ def _convert(node, shown_as: str, problems: list[Problem]) -> Node:
     at = Location(shown_as, node.start_mark.line + 1, node.start_mark.column + 1)
     if node.tag not in PLAIN_TAGS:
         problems.append(Problem(at, "", f"YAML tag {node.tag!r} is not allowed in sources"))
-        return Null(at)
+        return Scalar("", at)  # reported once here; an empty text raises no further problem
     if isinstance(node, ScalarNode):
         if node.tag == NULL_TAG and node.value in ("", "~", "null", "Null", "NULL"):
             return Null(at)

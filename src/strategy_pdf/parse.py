@@ -112,6 +112,9 @@ def load_document(source_dir: Path) -> model.Document:
     loaded = load_file(document_path, shown(document_path))
     checker.problems.extend(loaded.problems)
     if loaded.root is None:
+        for path in sorted(source_dir.glob("*.yaml")):
+            if path.name != DOCUMENT_FILE:
+                _load_chapter(path, path.stem, shown(path), checker)
         raise SourceError(checker.problems)
     fields = checker.fields(loaded.root, "", ("title", "subtitle", "city", "draft", "columns", "chapters"),
                             required=("title", "city", "columns", "chapters"))
@@ -147,9 +150,7 @@ def load_document(source_dir: Path) -> model.Document:
                            f"{shown(path)} is not listed in chapters; add '{path.stem}' or remove the file")
 
     _check_unique_ids(chapters, checker)
-    if checker.problems:
-        raise SourceError(checker.problems)
-    return model.Document(
+    document = model.Document(
         title=checker.text(fields.get("title"), "title"),
         subtitle=checker.text(fields.get("subtitle"), "subtitle", required=False),
         city=checker.text(fields.get("city"), "city"),
@@ -157,15 +158,20 @@ def load_document(source_dir: Path) -> model.Document:
         columns=columns,
         chapters=tuple(chapters),
     )
+    if checker.problems:
+        raise SourceError(checker.problems)
+    return document
 
 
 def _check_unique_ids(chapters: list[model.Chapter], checker: _Checker) -> None:
     seen: dict[str, model.Row] = {}
     for chapter in chapters:
-        for row in chapter.rows:
+        for index, row in enumerate(chapter.rows):
+            if not row.id:
+                continue
             if row.id in seen:
                 first = seen[row.id].at
-                checker.report(row.at, "id", f"row id '{row.id}' is used twice (first at {first})")
+                checker.report(row.at, f"rows[{index}].id", f"row id '{row.id}' is used twice (first at {first})")
             else:
                 seen[row.id] = row
 
@@ -271,8 +277,12 @@ def _kpi_item(node: Node, path: str, target_count: int, checker: _Checker) -> mo
                                          "target_years", "notes"), required=("name", "targets"))
     targets = checker.texts(fields.get("targets"), _join(path, "targets"))
     if "targets" in fields and len(targets) != target_count:
+        hint = ""
+        if target_count and len(targets) > target_count and any(re.fullmatch(r"\d{3}", t) for t in targets[1:]):
+            hint = ('; a comma inside [ ] separates values, so quote a number printed with a'
+                    ' thousands separator: ["2,541", "2,692"]')
         checker.report(fields["targets"].at, _join(path, "targets"),
-                       f"{len(targets)} target value(s) but the table has {target_count} target year(s)")
+                       f"{len(targets)} target value(s) but the table has {target_count} target year(s){hint}")
     own_years = checker.era_years(fields.get("target_years"), _join(path, "target_years"))
     if own_years and len(own_years) != len(targets):
         checker.report(fields["target_years"].at, _join(path, "target_years"),

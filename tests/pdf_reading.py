@@ -1,0 +1,45 @@
+"""Reading built PDFs back for the structural tests: pages, text by column, fonts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdftypes import resolve1
+
+A4_LANDSCAPE = (841.89, 595.28)
+SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
+
+
+@dataclass(frozen=True)
+class PageText:
+    size: tuple[float, float]
+    text: str
+    chars: tuple[dict, ...]
+
+
+def read_pages(path: Path) -> list[PageText]:
+    with pdfplumber.open(str(path)) as pdf:
+        return [PageText((float(page.width), float(page.height)), page.extract_text() or "",
+                         tuple(page.chars)) for page in pdf.pages]
+
+
+def font_names(path: Path) -> set[str]:
+    """Base names (subset tag removed) of every font in every page's resources."""
+    names = set()
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages:
+            fonts = resolve1(resolve1(page.page_obj.resources).get("Font", {})) or {}
+            for reference in fonts.values():
+                base = resolve1(reference).get("BaseFont")
+                names.add(SUBSET_TAG.sub("", getattr(base, "name", str(base))))
+    return names
+
+
+def vendored_font_names(stylesheet: Path) -> set[str]:
+    """The names WeasyPrint gives the @font-face families of styles/fonts.css."""
+    families = set(re.findall(r'font-family:\s*"([^"]+)"', stylesheet.read_text(encoding="utf-8")))
+    names = {family.replace(" ", "-") for family in families}
+    return names | {f"{name}-Bold" for name in names}

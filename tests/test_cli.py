@@ -1,0 +1,37 @@
+"""The command line: thin, with clean errors and exit codes."""
+
+from click.testing import CliRunner
+
+from strategy_pdf import __version__
+from strategy_pdf.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_version_and_help():
+    assert run("--version").output.strip().endswith(__version__)
+    for command in ([], ["build"], ["validate"]):
+        result = run(*command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_validate_reports_all_errors_without_traceback():
+    result = run("validate", "--source", "tests/fixtures/bad/structure/source")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "tests/fixtures/bad/structure/source/one.yaml:7:5: rows[2]: row has neither" in result.output
+    assert result.output.rstrip().endswith("10 errors in the sources")
+
+
+def test_validate_good_sources():
+    result = run("validate", "--source", "tests/fixtures/good/minimal/source")
+    assert result.exit_code == 0 and "9 rows" in result.output
+
+
+def test_build_html(tmp_path):
+    target = tmp_path / "x.html"
+    result = run("build", "--source", "tests/fixtures/good/minimal/source", "--format", "html", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert "<table class=\"comparison\">" in target.read_text(encoding="utf-8")

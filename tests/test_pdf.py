@@ -1,0 +1,72 @@
+"""Stage 4 and the whole build: PDFs checked by structure, never by bytes."""
+
+from pathlib import Path
+
+import pytest
+
+from strategy_pdf import parse, pdf, render
+from strategy_pdf.build import build
+from strategy_pdf.errors import RenderError, SourceError
+
+from .conftest import ROOT, fixture_project
+from .pdf_reading import A4_LANDSCAPE, font_names, read_pages, vendored_font_names
+
+
+@pytest.fixture(scope="module")
+def minimal_pdf(tmp_path_factory) -> Path:
+    return build(fixture_project("good", "minimal"), tmp_path_factory.mktemp("pdf") / "minimal.pdf")
+
+
+def test_pages_are_a4_landscape(minimal_pdf):
+    pages = read_pages(minimal_pdf)
+    assert len(pages) >= 2
+    for page in pages:
+        assert page.size == pytest.approx(A4_LANDSCAPE, abs=0.5)
+
+
+def test_every_page_has_header_row_running_title_and_number(minimal_pdf):
+    for number, page in enumerate(read_pages(minimal_pdf), start=1):
+        lines = page.text.splitlines()
+        assert "試験市総合戦略 新旧対照表" in page.text
+        assert any(line.split() == ["第２期（案）", "現行", "備考"] for line in lines), lines[:3]
+        assert f"－ {number} －" in lines[-1]
+
+
+def test_text_is_printed_literally(minimal_pdf):
+    text = "".join(page.text for page in read_pages(minimal_pdf)).replace("\n", "")
+    assert "<script>alert(1)</script> & <b>太字ではない</b>" in text
+    assert "・（再掲）出生数〔人〕" in text and "※熊本市統計による数値" in text
+    assert "・項目削除" in text and "7,000" in text
+
+
+def test_only_vendored_fonts_are_embedded(minimal_pdf):
+    used = font_names(minimal_pdf)
+    assert used, "no fonts found"
+    assert used <= vendored_font_names(ROOT / "styles" / "fonts.css"), used
+
+
+def test_failed_build_keeps_the_previous_pdf(tmp_path):
+    target = tmp_path / "out.pdf"
+    build(fixture_project("good", "minimal"), target)
+    before = target.read_bytes()
+    with pytest.raises(SourceError):
+        build(fixture_project("bad", "structure"), target)
+    with pytest.raises(RenderError):
+        pdf.write_pdf('<meta charset="utf-8"><img src="styles/no-such-image.png">', target, ROOT)
+    assert target.read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.pdf"]
+
+
+@pytest.mark.parametrize("url", ["http://example.invalid/x.png", "file:///etc/passwd", "styles/../../outside.png"])
+def test_renderer_fetches_nothing_outside_the_project(tmp_path, url):
+    with pytest.raises(RenderError) as caught:
+        pdf.write_pdf(f'<meta charset="utf-8"><img src="{url}">', tmp_path / "out.pdf", ROOT)
+    assert "refused" in str(caught.value) or "outside" in str(caught.value)
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_html_output_is_the_rendered_document(tmp_path):
+    target = build(fixture_project("good", "minimal"), tmp_path / "out.html", "html")
+    project = fixture_project("good", "minimal")
+    expected = render.render_html(parse.load_document(project.source), project.stylesheets)
+    assert target.read_text(encoding="utf-8") == expected

@@ -1,0 +1,31 @@
+"""The real document in source/ validates and builds: the product's reason to exist."""
+
+from pathlib import Path
+
+import pytest
+
+from strategy_pdf.build import Project, build, validate
+
+from .conftest import ROOT
+from .pdf_reading import A4_LANDSCAPE, font_names, read_pages, vendored_font_names
+
+
+@pytest.fixture(scope="module")
+def real_pdf(tmp_path_factory) -> Path:
+    return build(Project.at(ROOT), tmp_path_factory.mktemp("real") / "comparison.pdf")
+
+
+def test_real_sources_validate():
+    assert validate(Project.at(ROOT)) > 0
+
+
+def test_real_document_pages(real_pdf):
+    pages = read_pages(real_pdf)
+    for number, page in enumerate(pages, start=1):
+        assert page.size == pytest.approx(A4_LANDSCAPE, abs=0.5)
+        assert "現行" in page.text and "備考" in page.text
+        assert f"－ {number} －" in page.text.splitlines()[-1]
+
+
+def test_real_document_fonts(real_pdf):
+    assert font_names(real_pdf) <= vendored_font_names(ROOT / "styles" / "fonts.css")
