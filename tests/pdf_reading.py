@@ -20,6 +20,29 @@ class PageText:
     chars: tuple[dict, ...]
 
 
+MM = 72 / 25.4
+# Column edges of styles/comparison.css: 16 mm page margin, then 108 mm, 108 mm, the rest.
+DRAFT_END = (16 + 108) * MM
+CURRENT_END = (16 + 216) * MM
+
+
+def column_of(char: dict) -> str:
+    if char["x0"] < DRAFT_END:
+        return "draft"
+    return "current" if char["x0"] < CURRENT_END else "remarks"
+
+
+def lowest_text(page: "PageText") -> dict[str, float]:
+    """Per column, the top of the lowest character inside the table (page furniture excluded)."""
+    lowest: dict[str, float] = {}
+    for char in page.chars:
+        if not char["text"].strip() or char["top"] > page.size[1] - 16 * MM:
+            continue
+        column = column_of(char)
+        lowest[column] = max(lowest.get(column, 0.0), char["top"])
+    return lowest
+
+
 def read_pages(path: Path) -> list[PageText]:
     with pdfplumber.open(str(path)) as pdf:
         return [PageText((float(page.width), float(page.height)), page.extract_text() or "",

@@ -7,7 +7,7 @@ import pytest
 from strategy_pdf.build import Project, build, validate
 
 from .conftest import ROOT
-from .pdf_reading import A4_LANDSCAPE, font_names, read_pages, vendored_font_names
+from .pdf_reading import A4_LANDSCAPE, font_names, lowest_text, read_pages, vendored_font_names
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +29,12 @@ def test_real_document_pages(real_pdf):
 
 def test_real_document_fonts(real_pdf):
     assert font_names(real_pdf) <= vendored_font_names(ROOT / "styles" / "fonts.css")
+
+
+def test_no_page_ends_with_a_remark_alone(real_pdf):
+    """A row split at a page end must not leave its remark behind without its text."""
+    for number, page in enumerate(read_pages(real_pdf), start=1):
+        lowest = lowest_text(page)
+        if "remarks" in lowest:
+            text_bottom = max(lowest.get("draft", 0.0), lowest.get("current", 0.0))
+            assert lowest["remarks"] <= text_bottom + 2, f"page {number} ends with a remark alone"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,33 @@ class Page:
     stylesheets: tuple[str, ...]
 
 
+# A text column holds about 27 full-width characters a line and a page about 27 lines.
+# Rows up to two thirds of a page are kept whole: a row split at a page end can leave
+# its remark alone at the bottom while its text moves on. Taller rows must split
+# (WeasyPrint stops repeating the header row when an unsplittable row overflows a page).
+CHARACTERS_PER_LINE = 27
+KEEP_WHOLE_LINES = 18
+
+
+def estimated_lines(blocks: tuple[model.Block, ...]) -> float:
+    """Roughly how many body lines a side takes; only compared with KEEP_WHOLE_LINES."""
+    lines = 0.0
+    for block in blocks:
+        if isinstance(block, model.Kpi):
+            lines += 3 + sum(2 + len(item.notes) * 1.5 + len(item.name) / 12 for item in block.items)
+        elif isinstance(block, model.Table):
+            lines += 2 + sum(1 + max(len(cell) for cell in row) / 20 for row in block.rows if row)
+        elif isinstance(block, model.Figure):
+            lines += 3 + len(block.text) * 0.8
+        else:
+            lines += 0.3 + sum(math.ceil(len(part) / CHARACTERS_PER_LINE) or 1 for part in block.text.split("\n"))
+    return lines
+
+
+def keep_whole(row: model.Row) -> bool:
+    return max(estimated_lines(row.draft), estimated_lines(row.current)) <= KEEP_WHOLE_LINES
+
+
 def make_environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("strategy_pdf", "templates"),
@@ -30,6 +58,7 @@ def make_environment() -> jinja2.Environment:
     )
     environment.filters["era"] = eras.bracketed
     environment.filters["lines"] = text_with_line_breaks
+    environment.tests["kept_whole"] = keep_whole
     environment.tests["heading"] = lambda block: isinstance(block, model.Heading)
     for kind in (model.Label, model.Lead, model.Paragraph, model.Item, model.Note,
                  model.Kpi, model.Table, model.Figure):
