@@ -70,3 +70,24 @@ def test_html_output_is_the_rendered_document(tmp_path):
     project = fixture_project("good", "minimal")
     expected = render.render_html(parse.load_document(project.source), project.stylesheets)
     assert target.read_text(encoding="utf-8") == expected
+
+
+def test_metadata_bookmarks_and_draft_mark(minimal_pdf):
+    import pdfplumber
+
+    with pdfplumber.open(str(minimal_pdf)) as document:
+        assert document.metadata["Title"] == "試験市総合戦略"
+        assert document.metadata["Author"] == "試験市"
+        assert document.metadata["Subject"] == "新旧対照表"
+    from pypdf import PdfReader
+
+    outline = PdfReader(str(minimal_pdf)).outline
+    assert [entry.title for entry in outline if not isinstance(entry, list)] == ["１ 基本的考え方"]
+    assert [entry.title for entry in outline[1]] == ["（１）策定の経緯", "基本目標１"]
+    for page in read_pages(minimal_pdf):
+        assert page.text.splitlines()[0].endswith("案")
+
+
+def test_same_sources_give_byte_identical_pdfs(tmp_path, minimal_pdf):
+    again = build(fixture_project("good", "minimal"), tmp_path / "again.pdf")
+    assert again.read_bytes() == minimal_pdf.read_bytes()
