@@ -119,10 +119,13 @@ class Row:
 
 @dataclass(frozen=True)
 class Chapter:
+    """One source file; a contents chapter prints headings that make no bookmarks."""
+
     slug: str
     title: str
     rows: tuple[Row, ...]
     source: str
+    is_contents: bool = False
 
 
 @dataclass(frozen=True)

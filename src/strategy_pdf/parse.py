@@ -181,7 +181,7 @@ def _load_chapter(path: Path, slug: str, shown_as: str, checker: _Checker) -> mo
     checker.problems.extend(loaded.problems)
     if loaded.root is None:
         return None
-    fields = checker.fields(loaded.root, "", ("title", "rows"), required=("title", "rows"))
+    fields = checker.fields(loaded.root, "", ("title", "contents", "rows"), required=("title", "rows"))
     rows = []
     rows_node = fields.get("rows")
     if isinstance(rows_node, Sequence):
@@ -189,7 +189,8 @@ def _load_chapter(path: Path, slug: str, shown_as: str, checker: _Checker) -> mo
     elif rows_node is not None and not isinstance(rows_node, Null):
         checker.report(rows_node.at, "rows", "expected a list of rows")
     return model.Chapter(slug=slug, title=checker.text(fields.get("title"), "title"),
-                         rows=tuple(rows), source=shown_as)
+                         rows=tuple(rows), source=shown_as,
+                         is_contents=checker.flag(fields.get("contents"), "contents"))
 
 
 def _row(node: Node, path: str, checker: _Checker) -> model.Row:
