@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from strategy_pdf import parse, render
-from strategy_pdf.build import Project
+from strategy_pdf.build import Project, html_of
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -15,9 +14,7 @@ GOOD = ROOT / "tests" / "fixtures" / "good"
 
 def snapshot(name: str) -> str:
     """The fixture's HTML with the machine-specific project path masked."""
-    project = Project.at(ROOT, GOOD / name / "source")
-    html = render.render_html(parse.load_document(project.source), project.stylesheets)
-    return html.replace(ROOT.as_uri(), "file://PROJECT")
+    return html_of(Project.at(ROOT, GOOD / name / "source")).replace(ROOT.as_uri(), "file://PROJECT")
 
 
 def fixture_names() -> list[str]:

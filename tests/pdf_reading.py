@@ -32,12 +32,23 @@ def column_of(char: dict) -> str:
     return "current" if char["x0"] < CURRENT_END else "remarks"
 
 
+def table_chars(page: "PageText") -> list[dict]:
+    """The characters of the table body: below the header row, above the footer."""
+    header = [c for c in page.chars if c["text"] == "備" and column_of(c) == "remarks"]
+    top = min(c["bottom"] for c in header) if header else 0.0
+    return [c for c in page.chars if c["text"].strip() and top < c["top"] < page.size[1] - 16 * MM]
+
+
+def column_text(page: "PageText", column: str) -> str:
+    """The column's text in reading order, lines joined without spaces."""
+    chars = sorted((c for c in table_chars(page) if column_of(c) == column), key=lambda c: (round(c["top"]), c["x0"]))
+    return "".join(c["text"] for c in chars)
+
+
 def lowest_text(page: "PageText") -> dict[str, float]:
-    """Per column, the top of the lowest character inside the table (page furniture excluded)."""
+    """Per column, the top of the lowest character of the table body."""
     lowest: dict[str, float] = {}
-    for char in page.chars:
-        if not char["text"].strip() or char["top"] > page.size[1] - 16 * MM:
-            continue
+    for char in table_chars(page):
         column = column_of(char)
         lowest[column] = max(lowest.get(column, 0.0), char["top"])
     return lowest

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import parse, pdf, render
+from . import annotate, parse, pdf, render
 
 STYLESHEETS = ("fonts.css", "comparison.css")
 
@@ -31,9 +31,16 @@ def validate(project: Project) -> int:
     return len(parse.load_document(project.source).rows)
 
 
-def build(project: Project, output: Path, output_format: str = "pdf") -> Path:
+def html_of(project: Project, marks: str = "both", collapse_unchanged: bool = False) -> str:
+    """The sources as the HTML the PDF is made from."""
     document = parse.load_document(project.source)
-    html = render.render_html(document, project.stylesheets)
+    document = annotate.annotate(document, marks, collapse_unchanged)
+    return render.render_html(document, project.stylesheets, underline_note=marks != "none")
+
+
+def build(project: Project, output: Path, output_format: str = "pdf", marks: str = "both",
+          collapse_unchanged: bool = False) -> Path:
+    html = html_of(project, marks, collapse_unchanged)
     if output_format == "html":
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(html, encoding="utf-8")

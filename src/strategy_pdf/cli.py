@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .annotate import MARK_MODES
 from .build import Project, build, validate
 from .errors import StrategyPdfError
 
@@ -37,10 +38,15 @@ def main() -> None:
               help="File to write [default: build/comparison.pdf, or .html with --format html].")
 @click.option("--format", "output_format", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True,
               help="html writes the intermediate HTML, for debugging and measuring.")
-def build_command(source: Path | None, output: Path | None, output_format: str) -> None:
+@click.option("--marks", type=click.Choice(MARK_MODES), default="both", show_default=True,
+              help="Underline changed wording on both columns, the draft only, or nowhere.")
+@click.option("--collapse-unchanged", is_flag=True,
+              help="Print rows whose two sides are equal as （略）.")
+def build_command(source: Path | None, output: Path | None, output_format: str, marks: str,
+                  collapse_unchanged: bool) -> None:
     """Build the comparison table."""
     target = output or Path("build") / f"comparison.{output_format}"
-    click.echo(build(Project.at(Path.cwd(), source), target, output_format))
+    click.echo(build(Project.at(Path.cwd(), source), target, output_format, marks, collapse_unchanged))
 
 
 @main.command("validate")

@@ -136,6 +136,14 @@ class Columns:
 
 
 @dataclass(frozen=True)
+class AutoRemarks:
+    """Remarks written for rows whose author wrote none: new text, deleted text."""
+
+    added: str = "新設"
+    removed: str = "削除"
+
+
+@dataclass(frozen=True)
 class Document:
     title: str
     subtitle: str
@@ -143,6 +151,7 @@ class Document:
     is_draft: bool
     columns: Columns
     chapters: tuple[Chapter, ...]
+    auto_remarks: AutoRemarks = AutoRemarks()
 
     @property
     def rows(self) -> tuple[Row, ...]:

@@ -116,7 +116,8 @@ def load_document(source_dir: Path) -> model.Document:
             if path.name != DOCUMENT_FILE:
                 _load_chapter(path, path.stem, shown(path), checker)
         raise SourceError(checker.problems)
-    fields = checker.fields(loaded.root, "", ("title", "subtitle", "city", "draft", "columns", "chapters"),
+    fields = checker.fields(loaded.root, "", ("title", "subtitle", "city", "draft", "columns", "chapters",
+                                              "auto_remarks"),
                             required=("title", "city", "columns", "chapters"))
     column_fields = checker.fields(fields["columns"], "columns", ("draft", "current", "remarks"),
                                    required=("draft", "current", "remarks")) if "columns" in fields else {}
@@ -150,6 +151,12 @@ def load_document(source_dir: Path) -> model.Document:
                            f"{shown(path)} is not listed in chapters; add '{path.stem}' or remove the file")
 
     _check_unique_ids(chapters, checker)
+    remark_fields = checker.fields(fields["auto_remarks"], "auto_remarks", ("added", "removed")) \
+        if "auto_remarks" in fields else {}
+    defaults = model.AutoRemarks()
+    auto_remarks = model.AutoRemarks(
+        **{key: checker.text(remark_fields[key], f"auto_remarks.{key}", required=False) if key in remark_fields
+           else getattr(defaults, key) for key in ("added", "removed")})
     document = model.Document(
         title=checker.text(fields.get("title"), "title"),
         subtitle=checker.text(fields.get("subtitle"), "subtitle", required=False),
@@ -157,6 +164,7 @@ def load_document(source_dir: Path) -> model.Document:
         is_draft=checker.flag(fields.get("draft"), "draft"),
         columns=columns,
         chapters=tuple(chapters),
+        auto_remarks=auto_remarks,
     )
     if checker.problems:
         raise SourceError(checker.problems)

@@ -10,14 +10,17 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import eras, model
+from .changes import MarkedText, Segment
 
 
 @dataclass(frozen=True)
 class Page:
-    """What the templates receive: the document and the stylesheets to link."""
+    """What the templates receive: the document, the stylesheets to link, and which
+    explanations of marks to print above the table."""
 
     document: model.Document
     stylesheets: tuple[str, ...]
+    underline_note: bool
 
 
 # A text column holds about 27 full-width characters a line and a page about 27 lines.
@@ -47,6 +50,11 @@ def keep_whole(row: model.Row) -> bool:
     return max(estimated_lines(row.draft), estimated_lines(row.current)) <= KEEP_WHOLE_LINES
 
 
+def only_headings(row: model.Row) -> bool:
+    """A row of headings belongs with the row after it: never the last on a page."""
+    return all(isinstance(block, (model.Heading, model.Label, model.Lead)) for block in row.draft + row.current)
+
+
 def make_environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("strategy_pdf", "templates"),
@@ -59,6 +67,7 @@ def make_environment() -> jinja2.Environment:
     environment.filters["era"] = eras.bracketed
     environment.filters["lines"] = text_with_line_breaks
     environment.tests["kept_whole"] = keep_whole
+    environment.tests["only_headings"] = only_headings
     environment.tests["heading"] = lambda block: isinstance(block, model.Heading)
     for kind in (model.Label, model.Lead, model.Paragraph, model.Item, model.Note,
                  model.Kpi, model.Table, model.Figure):
@@ -67,10 +76,16 @@ def make_environment() -> jinja2.Environment:
 
 
 def text_with_line_breaks(text: str) -> Markup:
-    """Escape the text, then keep the author's explicit line breaks."""
-    return Markup("<br>").join(escape(line) for line in text.split("\n"))
+    """Escape the text, keep the author's explicit line breaks, and show change marks."""
+    parts = text.segments if isinstance(text, MarkedText) else (Segment(text),)
+    html = []
+    for part in parts:
+        lines = Markup("<br>").join(escape(line) for line in part.text.split("\n"))
+        html.append(Markup('<span class="{}">{}</span>').format(part.mark, lines) if part.mark else lines)
+    return Markup("").join(html)
 
 
-def render_html(document: model.Document, stylesheets: tuple[Path, ...]) -> str:
-    page = Page(document=document, stylesheets=tuple(path.resolve().as_uri() for path in stylesheets))
+def render_html(document: model.Document, stylesheets: tuple[Path, ...], underline_note: bool = False) -> str:
+    page = Page(document=document, stylesheets=tuple(path.resolve().as_uri() for path in stylesheets),
+                underline_note=underline_note)
     return make_environment().get_template("comparison.html.j2").render(page=page)
