@@ -24,11 +24,11 @@ class Page:
 
 
 # A text column holds about 27 full-width characters a line and a page about 27 lines.
-# Rows up to two thirds of a page are kept whole: a row split at a page end can leave
+# Rows up to about four fifths of a page are kept whole: a row split at a page end can leave
 # its remark alone at the bottom while its text moves on. Taller rows must split
 # (WeasyPrint stops repeating the header row when an unsplittable row overflows a page).
 CHARACTERS_PER_LINE = 27
-KEEP_WHOLE_LINES = 18
+KEEP_WHOLE_LINES = 22
 
 
 def estimated_lines(blocks: tuple[model.Block, ...]) -> float:
@@ -40,7 +40,7 @@ def estimated_lines(blocks: tuple[model.Block, ...]) -> float:
         elif isinstance(block, model.Table):
             lines += 2 + sum(1 + max(len(cell) for cell in row) / 20 for row in block.rows if row)
         elif isinstance(block, model.Figure):
-            lines += 3 + len(block.text) * 0.8
+            lines += 3 + len(block.text) * 0.75
         else:
             lines += 0.3 + sum(math.ceil(len(part) / CHARACTERS_PER_LINE) or 1 for part in block.text.split("\n"))
     return lines
