@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import annotate, parse, pdf, render
+from . import annotate, parse, pdf, render, revisions
 
 STYLESHEETS = ("fonts.css", "comparison.css")
 
@@ -31,19 +31,29 @@ def validate(project: Project) -> int:
     return len(parse.load_document(project.source).rows)
 
 
-def html_of(project: Project, marks: str = "both", collapse_unchanged: bool = False) -> str:
-    """The sources as the HTML the PDF is made from."""
+def html_of(project: Project, marks: str = "both", collapse_unchanged: bool = False,
+            since: str | None = None) -> str:
+    """The sources as the HTML the PDF is made from; ``since`` a git revision for 見え消し."""
     document = parse.load_document(project.source)
+    earlier = revisions.load_document_at(project.source, since) if since else None
     document = annotate.annotate(document, marks, collapse_unchanged)
-    return render.render_html(document, project.stylesheets, underline_note=marks != "none")
+    if earlier is not None:
+        document = revisions.mark_since(earlier, document)
+    return render.render_html(document, project.stylesheets, underline_note=marks != "none", since=since)
 
 
 def build(project: Project, output: Path, output_format: str = "pdf", marks: str = "both",
-          collapse_unchanged: bool = False) -> Path:
-    html = html_of(project, marks, collapse_unchanged)
+          collapse_unchanged: bool = False, since: str | None = None) -> Path:
+    html = html_of(project, marks, collapse_unchanged, since)
     if output_format == "html":
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(html, encoding="utf-8")
     else:
         pdf.write_pdf(html, output, project.root)
     return output
+
+
+def changes(project: Project, since: str) -> str:
+    """A readable summary of the rows added, changed and removed since a git revision."""
+    earlier = revisions.load_document_at(project.source, since)
+    return revisions.format_changes(revisions.compare(earlier, parse.load_document(project.source)), since)

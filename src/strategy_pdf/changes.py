@@ -68,29 +68,40 @@ def _tokens(text: str, *, raw: bool) -> list[_Token]:
     return tokens
 
 
-def changed_spans(old: str, new: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Character spans of ``old`` and ``new`` that differ, by the rules of this module."""
+def changed_pairs(old: str, new: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Each change as (span in old, span in new), in order; an empty span (i, i) anchors a
+    pure insertion or deletion at its place in the other text."""
     old_tokens, new_tokens = _tokens(old, raw=False), _tokens(new, raw=False)
     raw = [t.key for t in old_tokens] == [t.key for t in new_tokens]
     if raw:
         if old == new:
-            return [], []
+            return []
         # Only white space or character width differ: then those are the change.
         old_tokens, new_tokens = _tokens(old, raw=True), _tokens(new, raw=True)
     matcher = difflib.SequenceMatcher(None, [t.key for t in old_tokens], [t.key for t in new_tokens],
                                       autojunk=False)
-    old_spans: list[tuple[int, int]] = []
-    new_spans: list[tuple[int, int]] = []
+    pairs = []
     for a1, a2, b1, b2 in _changed_blocks(matcher.get_opcodes(), old_tokens):
-        old_span = (old_tokens[a1].start, old_tokens[a2 - 1].end) if a2 > a1 else None
-        new_span = (new_tokens[b1].start, new_tokens[b2 - 1].end) if b2 > b1 else None
-        if old_span and new_span:
+        old_span = _span(old_tokens, a1, a2, len(old))
+        new_span = _span(new_tokens, b1, b2, len(new))
+        if a2 > a1 and b2 > b1:
             old_span, new_span = _trim(old, new, old_span, new_span, old_tokens[a1:a2], new_tokens[b1:b2], raw)
-        if old_span and old_span[1] > old_span[0]:
-            old_spans.append(old_span)
-        if new_span and new_span[1] > new_span[0]:
-            new_spans.append(new_span)
-    return old_spans, new_spans
+        if old_span[1] > old_span[0] or new_span[1] > new_span[0]:
+            pairs.append((old_span, new_span))
+    return pairs
+
+
+def _span(tokens: list[_Token], first: int, last: int, length: int) -> tuple[int, int]:
+    if last > first:
+        return tokens[first].start, tokens[last - 1].end
+    anchor = tokens[first].start if first < len(tokens) else length
+    return anchor, anchor
+
+
+def changed_spans(old: str, new: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character spans of ``old`` and ``new`` that differ, by the rules of this module."""
+    pairs = changed_pairs(old, new)
+    return ([o for o, _ in pairs if o[1] > o[0]], [n for _, n in pairs if n[1] > n[0]])
 
 
 def _changed_blocks(opcodes, old_tokens: list[_Token]) -> list[tuple[int, int, int, int]]:
@@ -164,3 +175,30 @@ def _split(joined: str, spans: list[tuple[int, int]], mark: str) -> list[MarkedT
         units.append(MarkedText(segments(unit, [span for span in local if span[1] > span[0]], mark)))
         offset = end + 1
     return units
+
+
+def revision_units(old_units: Sequence[str], new_units: Sequence[str]) -> list[MarkedText]:
+    """見え消し: the new texts with what was deleted since the old ones struck through in place
+    and what was inserted marked, one MarkedText per new text."""
+    old_text, new_text = UNIT_SEPARATOR.join(old_units), UNIT_SEPARATOR.join(new_units)
+    merged: list[Segment] = []
+    position = 0
+    for (o1, o2), (n1, n2) in changed_pairs(old_text, new_text):
+        merged.append(Segment(new_text[position:n1]))
+        if o2 > o1:
+            merged.append(Segment(old_text[o1:o2].replace(UNIT_SEPARATOR, ""), DELETED))
+        merged.append(Segment(new_text[n1:n2], INSERTED))
+        position = n2
+    merged.append(Segment(new_text[position:]))
+    units: list[list[Segment]] = [[]]
+    for segment in merged:
+        for index, piece in enumerate(segment.text.split(UNIT_SEPARATOR) if segment.mark != DELETED else [segment.text]):
+            if index:
+                units.append([])
+            if piece:
+                units[-1].append(Segment(piece, segment.mark))
+    return [MarkedText(unit) for unit in units]
+
+
+def wholly(texts: Sequence[str], mark: str) -> list[MarkedText]:
+    return [MarkedText((Segment(text, mark),) if text else ()) for text in texts]

@@ -8,7 +8,7 @@ import click
 
 from . import __version__
 from .annotate import MARK_MODES
-from .build import Project, build, validate
+from .build import Project, build, changes, validate
 from .errors import StrategyPdfError
 
 source_option = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -42,11 +42,21 @@ def main() -> None:
               help="Underline changed wording on both columns, the draft only, or nowhere.")
 @click.option("--collapse-unchanged", is_flag=True,
               help="Print rows whose two sides are equal as （略）.")
+@click.option("--since", metavar="REV", default=None,
+              help="Show in the draft column what changed since git revision REV (見え消し).")
 def build_command(source: Path | None, output: Path | None, output_format: str, marks: str,
-                  collapse_unchanged: bool) -> None:
+                  collapse_unchanged: bool, since: str | None) -> None:
     """Build the comparison table."""
     target = output or Path("build") / f"comparison.{output_format}"
-    click.echo(build(Project.at(Path.cwd(), source), target, output_format, marks, collapse_unchanged))
+    click.echo(build(Project.at(Path.cwd(), source), target, output_format, marks, collapse_unchanged, since))
+
+
+@main.command("changes")
+@source_option
+@click.argument("revision", metavar="REV")
+def changes_command(source: Path | None, revision: str) -> None:
+    """Summarise the rows added, changed and removed since git revision REV."""
+    click.echo(changes(Project.at(Path.cwd(), source), revision))
 
 
 @main.command("validate")

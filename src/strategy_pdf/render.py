@@ -21,6 +21,7 @@ class Page:
     document: model.Document
     stylesheets: tuple[str, ...]
     underline_note: bool
+    since: str | None
 
 
 # A text column holds about 27 full-width characters a line and a page about 27 lines.
@@ -85,7 +86,8 @@ def text_with_line_breaks(text: str) -> Markup:
     return Markup("").join(html)
 
 
-def render_html(document: model.Document, stylesheets: tuple[Path, ...], underline_note: bool = False) -> str:
+def render_html(document: model.Document, stylesheets: tuple[Path, ...], underline_note: bool = False,
+                since: str | None = None) -> str:
     page = Page(document=document, stylesheets=tuple(path.resolve().as_uri() for path in stylesheets),
-                underline_note=underline_note)
+                underline_note=underline_note, since=since)
     return make_environment().get_template("comparison.html.j2").render(page=page)

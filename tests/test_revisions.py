@@ -1,0 +1,62 @@
+"""見え消し and change summaries against an earlier revision in a git repository made here."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from strategy_pdf.build import Project, build, changes, html_of
+from strategy_pdf.revisions import RevisionError
+
+from .conftest import FIXTURES, ROOT
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", *args],
+                   cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def revised(tmp_path) -> Project:
+    """The minimal fixture committed as meeting 3's draft, then edited into meeting 4's."""
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "good" / "minimal" / "source", source)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "meeting 3")
+    git(tmp_path, "tag", "meeting-3")
+    basics = source / "basics.yaml"
+    text = basics.read_text(encoding="utf-8")
+    text = text.replace("draft: 本市においても、平成 28（2016）年 3 月に総合戦略を策定しました。",
+                        "draft: 本市においても、平成 28（2016）年 3 月に第２期総合戦略を策定しました。")
+    text = text.replace("  - id: basics-new\n    draft:\n      - 新しい段落です。<script>alert(1)</script> & <b>太字ではない</b>\n",
+                        "  - id: basics-added\n    draft: 追加された段落。\n")
+    basics.write_text(text, encoding="utf-8")
+    return Project(root=ROOT, source=source)
+
+
+def test_since_strikes_deleted_and_marks_inserted_text(revised):
+    html = html_of(revised, since="meeting-3")
+    assert '<span class="inserted">第２期</span>総合戦略を策定しました' in html
+    assert '<span class="inserted">追加された段落。</span>' in html and "（前回以降に追加）" in html
+    assert '<span class="deleted">新しい段落です。&lt;script&gt;' in html and "（前回以降に削除）" in html
+    assert "meeting-3 以降の変更" in html
+    # A removed row comes back right after the row it followed.
+    assert html.index("row-basics-history") < html.index("row-basics-new") < html.index("row-basics-added")
+
+
+def test_since_builds_a_pdf(revised, tmp_path):
+    assert build(revised, tmp_path / "since.pdf", since="meeting-3").stat().st_size > 0
+
+
+def test_changes_summary(revised):
+    summary = changes(revised, "meeting-3")
+    assert "１ 基本的考え方: 1 added, 1 changed, 1 removed" in summary
+    assert "changed  basics-history: …6）年 3 月に{+第２期+}総合戦略を策定し…" in summary
+    assert summary.splitlines()[-1] == "since meeting-3: 1 added, 1 changed, 1 removed"
+
+
+def test_unknown_revision_is_a_clean_error(revised):
+    with pytest.raises(RevisionError, match="'no-such-rev' is not a revision"):
+        changes(revised, "no-such-rev")
