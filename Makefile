@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: pdf html test golden validate clean
+.PHONY: pdf html test golden schema validate lint clean
 
 pdf: $(STAMP)
 	$(BIN)/strategy-pdf build --output build/comparison.pdf
@@ -16,6 +16,13 @@ html: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/strategy-pdf validate
+
+lint: $(STAMP)
+	$(BIN)/strategy-pdf lint
+
+# Regenerate the JSON Schema of the sources (schema/) after changing strategy_pdf/schema.py.
+schema: $(STAMP)
+	$(BIN)/python -c 'from pathlib import Path; from strategy_pdf.schema import write_schema_files; write_schema_files(Path("schema"))'
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

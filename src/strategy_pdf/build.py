@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import annotate, parse, pdf, render, revisions
+from . import annotate, lint, parse, pdf, render, revisions
+from .errors import StrategyPdfError
+
+
+class LintFailed(StrategyPdfError):
+    """--strict: lint findings fail the build."""
 
 STYLESHEETS = ("fonts.css", "comparison.css")
 
@@ -29,6 +34,14 @@ class Project:
 def validate(project: Project) -> int:
     """Load and check every source; return the number of rows. Raises SourceError."""
     return len(parse.load_document(project.source).rows)
+
+
+def check(project: Project, strict: bool = False) -> list[lint.Finding]:
+    """Lint the sources; with ``strict``, any finding raises LintFailed."""
+    findings = lint.lint(parse.load_document(project.source), lint.load_spelling(project.source))
+    if strict and findings:
+        raise LintFailed("\n".join([*map(str, findings), f"{len(findings)} lint finding(s); --strict fails on any"]))
+    return findings
 
 
 def html_of(project: Project, marks: str = "both", collapse_unchanged: bool = False,

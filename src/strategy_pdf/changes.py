@@ -55,14 +55,16 @@ class _Token:
     key: str
 
 
-def _key(text: str) -> str:
+def comparison_key(text: str) -> str:
+    """What two texts must share to count as the same: NFKC width, no white space."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
 
 
 def _tokens(text: str, *, raw: bool) -> list[_Token]:
     tokens = []
     for match in TOKEN.finditer(text):
-        key = match.group() if raw else _key(match.group())
+        key = match.group() if raw else comparison_key(match.group())
         if key:
             tokens.append(_Token(match.start(), match.end(), key))
     return tokens
@@ -129,7 +131,7 @@ def _is_short(tokens: list[_Token]) -> bool:
 def _trim(old: str, new: str, old_span, new_span, old_tokens, new_tokens, raw: bool):
     """Narrow two changed spans to what really differs, keeping whole words where both change."""
     (o1, o2), (n1, n2) = old_span, new_span
-    same = (lambda a, b: a == b) if raw else (lambda a, b: _key(a) == _key(b))
+    same = (lambda a, b: a == b) if raw else (lambda a, b: comparison_key(a) == comparison_key(b))
     while o1 < o2 and n1 < n2 and same(old[o1], new[n1]):
         o1, n1 = o1 + 1, n1 + 1
     while o1 < o2 and n1 < n2 and same(old[o2 - 1], new[n2 - 1]):

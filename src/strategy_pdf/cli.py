@@ -8,7 +8,7 @@ import click
 
 from . import __version__
 from .annotate import MARK_MODES
-from .build import Project, build, changes, validate
+from .build import Project, build, changes, check, validate
 from .errors import StrategyPdfError
 
 source_option = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -44,11 +44,29 @@ def main() -> None:
               help="Print rows whose two sides are equal as （略）.")
 @click.option("--since", metavar="REV", default=None,
               help="Show in the draft column what changed since git revision REV (見え消し).")
+@click.option("--strict", is_flag=True, help="Fail on lint findings instead of printing them as warnings.")
 def build_command(source: Path | None, output: Path | None, output_format: str, marks: str,
-                  collapse_unchanged: bool, since: str | None) -> None:
+                  collapse_unchanged: bool, since: str | None, strict: bool) -> None:
     """Build the comparison table."""
+    project = Project.at(Path.cwd(), source)
+    _warn(check(project, strict))
     target = output or Path("build") / f"comparison.{output_format}"
-    click.echo(build(Project.at(Path.cwd(), source), target, output_format, marks, collapse_unchanged, since))
+    click.echo(build(project, target, output_format, marks, collapse_unchanged, since))
+
+
+@main.command("lint")
+@source_option
+@click.option("--strict", is_flag=True, help="Exit non-zero when there is any finding.")
+def lint_command(source: Path | None, strict: bool) -> None:
+    """Report placeholders, unbalanced brackets, era years, （再掲） figures and spelling variants."""
+    findings = check(Project.at(Path.cwd(), source), strict)
+    _warn(findings)
+    click.echo(f"{len(findings)} finding(s)")
+
+
+def _warn(findings) -> None:
+    for finding in findings:
+        click.echo(f"warning: {finding}", err=True)
 
 
 @main.command("changes")

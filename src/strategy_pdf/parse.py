@@ -10,7 +10,7 @@ import difflib
 import re
 from pathlib import Path
 
-from . import model
+from . import model, schema
 from .errors import Location, Problem, SourceError, display_path
 from .loader import Mapping, Node, Null, Scalar, Sequence, load_file
 
@@ -27,7 +27,7 @@ TEXT_BLOCKS = {
     "note": model.Note,
 }
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
-BLOCK_KINDS = sorted([*TEXT_BLOCKS, *HEADINGS, "kpi", "table", "figure"])
+BLOCK_KINDS = schema.BLOCK_KINDS
 
 
 class _Checker:
@@ -116,11 +116,9 @@ def load_document(source_dir: Path) -> model.Document:
             if path.name != DOCUMENT_FILE:
                 _load_chapter(path, path.stem, shown(path), checker)
         raise SourceError(checker.problems)
-    fields = checker.fields(loaded.root, "", ("title", "subtitle", "city", "draft", "columns", "chapters",
-                                              "auto_remarks"),
-                            required=("title", "city", "columns", "chapters"))
-    column_fields = checker.fields(fields["columns"], "columns", ("draft", "current", "remarks"),
-                                   required=("draft", "current", "remarks")) if "columns" in fields else {}
+    fields = checker.fields(loaded.root, "", *schema.keys("document"))
+    column_fields = checker.fields(fields["columns"], "columns", *schema.keys("columns")) \
+        if "columns" in fields else {}
     columns = model.Columns(*(checker.text(column_fields.get(k), f"columns.{k}") for k in ("draft", "current", "remarks")))
 
     chapter_names = fields.get("chapters")
@@ -151,7 +149,7 @@ def load_document(source_dir: Path) -> model.Document:
                            f"{shown(path)} is not listed in chapters; add '{path.stem}' or remove the file")
 
     _check_unique_ids(chapters, checker)
-    remark_fields = checker.fields(fields["auto_remarks"], "auto_remarks", ("added", "removed")) \
+    remark_fields = checker.fields(fields["auto_remarks"], "auto_remarks", *schema.keys("auto_remarks")) \
         if "auto_remarks" in fields else {}
     defaults = model.AutoRemarks()
     auto_remarks = model.AutoRemarks(
@@ -189,7 +187,7 @@ def _load_chapter(path: Path, slug: str, shown_as: str, checker: _Checker) -> mo
     checker.problems.extend(loaded.problems)
     if loaded.root is None:
         return None
-    fields = checker.fields(loaded.root, "", ("title", "contents", "rows"), required=("title", "rows"))
+    fields = checker.fields(loaded.root, "", *schema.keys("chapter"))
     rows = []
     rows_node = fields.get("rows")
     if isinstance(rows_node, Sequence):
@@ -202,7 +200,7 @@ def _load_chapter(path: Path, slug: str, shown_as: str, checker: _Checker) -> mo
 
 
 def _row(node: Node, path: str, checker: _Checker) -> model.Row:
-    fields = checker.fields(node, path, ("id", "draft", "current", "remark", "break"), required=("id",))
+    fields = checker.fields(node, path, *schema.keys("row"))
     row_id = checker.text(fields.get("id"), _join(path, "id"))
     if row_id and not ID_PATTERN.match(row_id):
         checker.report(fields["id"].at, _join(path, "id"),
@@ -250,7 +248,7 @@ def _block(node: Node, path: str, checker: _Checker) -> model.Block | None:
     if kind == "table":
         return _table(value, inner, checker)
     if kind == "figure":
-        fields = checker.fields(value, inner, ("title", "text"), required=("title",))
+        fields = checker.fields(value, inner, *schema.keys("figure"))
         return model.Figure(checker.text(fields.get("title"), _join(inner, "title")),
                             checker.texts(fields.get("text"), _join(inner, "text")), node.at)
     guess = difflib.get_close_matches(kind, BLOCK_KINDS, n=1)
@@ -260,8 +258,7 @@ def _block(node: Node, path: str, checker: _Checker) -> model.Block | None:
 
 
 def _kpi(node: Node, path: str, checker: _Checker) -> model.Kpi:
-    fields = checker.fields(node, path, ("label", "base", "base_year", "target_years", "items"),
-                            required=("target_years", "items"))
+    fields = checker.fields(node, path, *schema.keys("kpi"))
     target_years = checker.era_years(fields.get("target_years"), _join(path, "target_years"))
     items = []
     items_node = fields.get("items")
@@ -282,8 +279,7 @@ def _kpi(node: Node, path: str, checker: _Checker) -> model.Kpi:
 
 
 def _kpi_item(node: Node, path: str, target_count: int, checker: _Checker) -> model.KpiItem:
-    fields = checker.fields(node, path, ("name", "unit", "repeat", "base", "base_year", "targets",
-                                         "target_years", "notes"), required=("name", "targets"))
+    fields = checker.fields(node, path, *schema.keys("kpi_item"))
     targets = checker.texts(fields.get("targets"), _join(path, "targets"))
     if "targets" in fields and len(targets) != target_count:
         hint = ""
@@ -311,7 +307,7 @@ def _kpi_item(node: Node, path: str, target_count: int, checker: _Checker) -> mo
 
 
 def _table(node: Node, path: str, checker: _Checker) -> model.Table:
-    fields = checker.fields(node, path, ("caption", "head", "rows"), required=("rows",))
+    fields = checker.fields(node, path, *schema.keys("table"))
     head = checker.texts(fields.get("head"), _join(path, "head"))
     rows = []
     rows_node = fields.get("rows")
