@@ -6,10 +6,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: pdf html test golden schema validate lint clean
+.PHONY: pdf html test golden schema validate lint artifacts clean
 
 pdf: $(STAMP)
-	$(BIN)/strategy-pdf build --output build/comparison.pdf
+	$(BIN)/strategy-pdf build --layout comparison --output build/comparison.pdf
+	$(BIN)/strategy-pdf build --layout draft --output build/draft.pdf
+
+# The PDFs of this revision under names that say which: what CI uploads for every push.
+artifacts: pdf
+	@rev=$$(git rev-parse --short HEAD)$$(git diff --quiet HEAD -- || echo -dirty); \
+	mkdir -p build/artifacts && \
+	cp build/comparison.pdf build/artifacts/comparison-$$rev.pdf && \
+	cp build/draft.pdf build/artifacts/draft-$$rev.pdf && \
+	ls build/artifacts/*-$$rev.pdf
 
 html: $(STAMP)
 	$(BIN)/strategy-pdf build --format html --output build/comparison.html

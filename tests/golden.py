@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from strategy_pdf.build import Project, html_of
+from strategy_pdf.build import Options, Project, html_of
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -14,7 +14,9 @@ GOOD = ROOT / "tests" / "fixtures" / "good"
 
 def snapshot(name: str) -> str:
     """The fixture's HTML with the machine-specific project path masked."""
-    return html_of(Project.at(ROOT, GOOD / name / "source")).replace(ROOT.as_uri(), "file://PROJECT")
+    # No revision stamp: it changes with every commit.
+    options = Options(stamp=False)
+    return html_of(Project.at(ROOT, GOOD / name / "source"), options).replace(ROOT.as_uri(), "file://PROJECT")
 
 
 def fixture_names() -> list[str]:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from strategy_pdf import pdf
-from strategy_pdf.build import build, html_of
+from strategy_pdf.build import Options, build, html_of
 from strategy_pdf.errors import RenderError, SourceError
 
 from .conftest import ROOT, fixture_project
@@ -68,8 +68,9 @@ def test_renderer_fetches_nothing_outside_the_project(tmp_path, url):
 
 def test_html_output_is_the_html_the_pdf_is_made_from(tmp_path):
     project = fixture_project("good", "minimal")
-    target = build(project, tmp_path / "out.html", "html", marks="draft")
-    assert target.read_text(encoding="utf-8") == html_of(project, marks="draft")
+    options = Options(marks="draft")
+    target = build(project, tmp_path / "out.html", "html", options)
+    assert target.read_text(encoding="utf-8") == html_of(project, options)
 
 
 def test_metadata_bookmarks_and_draft_mark(minimal_pdf):

@@ -1,5 +1,8 @@
 """The real document in source/ validates and builds: the product's reason to exist."""
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,7 @@ def test_real_sources_validate():
 
 def test_real_document_pages(real_pdf):
     pages = read_pages(real_pdf)
+    assert 70 <= len(pages) <= 95  # the printed draft has about 80
     for number, page in enumerate(pages, start=1):
         assert page.size == pytest.approx(A4_LANDSCAPE, abs=0.5)
         assert "現行" in page.text and "備考" in page.text
@@ -38,3 +42,15 @@ def test_no_page_ends_with_a_remark_alone(real_pdf):
         if "remarks" in lowest:
             text_bottom = max(lowest.get("draft", 0.0), lowest.get("current", 0.0))
             assert lowest["remarks"] <= text_bottom + 2, f"page {number} ends with a remark alone"
+
+
+SEED_COVERAGE = ROOT.parent / "shared" / "tools" / "seed_coverage.py"
+
+
+@pytest.mark.skipif(not SEED_COVERAGE.is_file(), reason="../shared/tools/seed_coverage.py is not beside the project")
+def test_real_document_carries_the_seed(real_pdf):
+    """The share of the printed draft's lines that the PDF carries, read column by column."""
+    result = subprocess.run([sys.executable, str(SEED_COVERAGE), str(real_pdf), "--show-missing", "0"],
+                            capture_output=True, text=True, check=True)
+    coverage = float(re.search(r"^coverage: ([0-9.]+)", result.stdout, re.M).group(1))
+    assert coverage >= 0.97, result.stdout

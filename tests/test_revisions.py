@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from strategy_pdf.build import Project, build, changes, html_of
+from strategy_pdf.build import Options, Project, build, changes, html_of
 from strategy_pdf.revisions import RevisionError
 
 from .conftest import FIXTURES, ROOT
@@ -37,7 +37,7 @@ def revised(tmp_path) -> Project:
 
 
 def test_since_strikes_deleted_and_marks_inserted_text(revised):
-    html = html_of(revised, since="meeting-3")
+    html = html_of(revised, Options(since="meeting-3"))
     assert '<span class="inserted">第２期</span>総合戦略を策定しました' in html
     assert '<span class="inserted">追加された段落。</span>' in html and "（前回以降に追加）" in html
     assert '<span class="deleted">新しい段落です。&lt;script&gt;' in html and "（前回以降に削除）" in html
@@ -47,7 +47,7 @@ def test_since_strikes_deleted_and_marks_inserted_text(revised):
 
 
 def test_since_builds_a_pdf(revised, tmp_path):
-    assert build(revised, tmp_path / "since.pdf", since="meeting-3").stat().st_size > 0
+    assert build(revised, tmp_path / "since.pdf", options=Options(since="meeting-3")).stat().st_size > 0
 
 
 def test_changes_summary(revised):

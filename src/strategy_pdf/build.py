@@ -12,7 +12,7 @@ from .errors import StrategyPdfError
 class LintFailed(StrategyPdfError):
     """--strict: lint findings fail the build."""
 
-STYLESHEETS = ("fonts.css", "comparison.css")
+PDF_VARIANTS = ("pdf/a-2b", "pdf/a-3b", "pdf/ua-1")
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,24 @@ class Project:
     def at(cls, root: Path, source: Path | None = None) -> "Project":
         return cls(root=root, source=source if source is not None else root / "source")
 
-    @property
-    def stylesheets(self) -> tuple[Path, ...]:
-        return tuple(self.root / "styles" / name for name in STYLESHEETS)
+    def stylesheets(self, layout: str, print_marks: bool) -> tuple[Path, ...]:
+        names = ["fonts.css", "base.css", "comparison.css" if layout == "comparison" else "single.css"]
+        if print_marks:
+            names.append("print.css")
+        return tuple(self.root / "styles" / name for name in names)
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to build: which layout, which marks, what to stamp, how to print."""
+
+    layout: str = "comparison"            # comparison, draft or current
+    marks: str = "both"                   # 傍線: both, draft or none
+    collapse_unchanged: bool = False      # equal rows as （略）
+    since: str | None = None              # git revision for 見え消し
+    stamp: bool = True                    # the source revision in every footer
+    print_marks: bool = False             # crop marks and 3 mm bleed
+    pdf_variant: str | None = None        # passed to WeasyPrint, e.g. pdf/a-3b
 
 
 def validate(project: Project) -> int:
@@ -44,25 +59,33 @@ def check(project: Project, strict: bool = False) -> list[lint.Finding]:
     return findings
 
 
-def html_of(project: Project, marks: str = "both", collapse_unchanged: bool = False,
-            since: str | None = None) -> str:
-    """The sources as the HTML the PDF is made from; ``since`` a git revision for 見え消し."""
+def html_of(project: Project, options: Options = Options()) -> str:
+    """The sources as the HTML the PDF is made from."""
     document = parse.load_document(project.source)
-    earlier = revisions.load_document_at(project.source, since) if since else None
-    document = annotate.annotate(document, marks, collapse_unchanged)
+    earlier = revisions.load_document_at(project.source, options.since) if options.since else None
+    # Marks compare the draft with the text in force: only the comparison shows them.
+    marks = options.marks if options.layout == "comparison" else "none"
+    document = annotate.annotate(document, marks, options.collapse_unchanged)
     if earlier is not None:
         document = revisions.mark_since(earlier, document)
-    return render.render_html(document, project.stylesheets, underline_note=marks != "none", since=since)
+    stamp = revisions.current_stamp(project.source) if options.stamp else None
+    return render.render_html(
+        document, project.stylesheets(options.layout, options.print_marks),
+        layout=options.layout,
+        underline_note=marks != "none",
+        since=options.since,
+        stamp=str(stamp) if stamp else "",
+        created=revisions.creation_date(project.source) if options.stamp else "",
+    )
 
 
-def build(project: Project, output: Path, output_format: str = "pdf", marks: str = "both",
-          collapse_unchanged: bool = False, since: str | None = None) -> Path:
-    html = html_of(project, marks, collapse_unchanged, since)
+def build(project: Project, output: Path, output_format: str = "pdf", options: Options = Options()) -> Path:
+    html = html_of(project, options)
     if output_format == "html":
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(html, encoding="utf-8")
     else:
-        pdf.write_pdf(html, output, project.root)
+        pdf.write_pdf(html, output, project.root, options.pdf_variant)
     return output
 
 

@@ -8,7 +8,8 @@ import click
 
 from . import __version__
 from .annotate import MARK_MODES
-from .build import Project, build, changes, check, validate
+from .build import PDF_VARIANTS, Options, Project, build, changes, check, validate
+from .render import LAYOUTS
 from .errors import StrategyPdfError
 
 source_option = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -35,23 +36,32 @@ def main() -> None:
 @main.command("build")
 @source_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write [default: build/comparison.pdf, or .html with --format html].")
+              help="File to write [default: build/LAYOUT.pdf, or .html with --format html].")
 @click.option("--format", "output_format", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True,
               help="html writes the intermediate HTML, for debugging and measuring.")
+@click.option("--layout", type=click.Choice(LAYOUTS), default="comparison", show_default=True,
+              help="The comparison table, the draft alone (A4 portrait) or the text in force alone.")
 @click.option("--marks", type=click.Choice(MARK_MODES), default="both", show_default=True,
               help="Underline changed wording on both columns, the draft only, or nowhere.")
 @click.option("--collapse-unchanged", is_flag=True,
               help="Print rows whose two sides are equal as （略）.")
 @click.option("--since", metavar="REV", default=None,
               help="Show in the draft column what changed since git revision REV (見え消し).")
+@click.option("--print", "print_marks", is_flag=True, help="Add crop marks and 3 mm bleed for the print shop.")
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default=None,
+              help="Write an archival (PDF/A) or accessible (PDF/UA, tagged) PDF.")
+@click.option("--no-stamp", is_flag=True, help="Leave the source revision out of the footer.")
 @click.option("--strict", is_flag=True, help="Fail on lint findings instead of printing them as warnings.")
-def build_command(source: Path | None, output: Path | None, output_format: str, marks: str,
-                  collapse_unchanged: bool, since: str | None, strict: bool) -> None:
-    """Build the comparison table."""
+def build_command(source: Path | None, output: Path | None, output_format: str, layout: str, marks: str,
+                  collapse_unchanged: bool, since: str | None, print_marks: bool, pdf_variant: str | None,
+                  no_stamp: bool, strict: bool) -> None:
+    """Build the comparison table, or one text alone."""
     project = Project.at(Path.cwd(), source)
     _warn(check(project, strict))
-    target = output or Path("build") / f"comparison.{output_format}"
-    click.echo(build(project, target, output_format, marks, collapse_unchanged, since))
+    options = Options(layout=layout, marks=marks, collapse_unchanged=collapse_unchanged, since=since,
+                      stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant)
+    target = output or Path("build") / f"{layout}.{output_format}"
+    click.echo(build(project, target, output_format, options))
 
 
 @main.command("lint")

@@ -44,7 +44,7 @@ def _warnings_as_errors():
         logger.propagate = previous_propagate
 
 
-def write_pdf(html: str, target: Path, project_root: Path) -> None:
+def write_pdf(html: str, target: Path, project_root: Path, variant: str | None = None) -> None:
     """Render ``html`` to ``target`` atomically; raise RenderError on any WeasyPrint warning."""
     _isolate_fontconfig(project_root / FONTS_DIR)
     import weasyprint
@@ -70,7 +70,7 @@ def write_pdf(html: str, target: Path, project_root: Path) -> None:
         with _warnings_as_errors() as warnings, os.fdopen(handle, "wb") as stream:
             try:
                 weasyprint.HTML(string=html, base_url=root.as_uri() + "/",
-                                url_fetcher=ProjectOnlyFetcher()).write_pdf(stream)
+                                url_fetcher=ProjectOnlyFetcher()).write_pdf(stream, pdf_variant=variant)
             except FatalURLFetchingError as exc:
                 raise RenderError(str(exc)) from None
         if warnings:

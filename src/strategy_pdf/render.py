@@ -13,15 +13,29 @@ from . import eras, model
 from .changes import MarkedText, Segment
 
 
+LAYOUTS = ("comparison", "draft", "current")
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    text: str
+    anchor: str
+
+
 @dataclass(frozen=True)
 class Page:
-    """What the templates receive: the document, the stylesheets to link, and which
-    explanations of marks to print above the table."""
+    """What the templates receive: one typed object for the whole page."""
 
     document: model.Document
+    layout: str                    # comparison, draft or current
+    heading: str                   # after the title in the running header
     stylesheets: tuple[str, ...]
-    underline_note: bool
-    since: str | None
+    toc: tuple[TocEntry, ...]
+    underline_note: bool           # print （傍線部分は改正部分）
+    since: str | None              # the revision 見え消し compares with
+    stamp: str                     # the source revision in every footer; empty outside git
+    created: str                   # ISO date for the PDF metadata; empty when unknown
 
 
 # A text column holds about 27 full-width characters a line and a page about 27 lines.
@@ -86,8 +100,33 @@ def text_with_line_breaks(text: str) -> Markup:
     return Markup("").join(html)
 
 
-def render_html(document: model.Document, stylesheets: tuple[Path, ...], underline_note: bool = False,
-                since: str | None = None) -> str:
-    page = Page(document=document, stylesheets=tuple(path.resolve().as_uri() for path in stylesheets),
-                underline_note=underline_note, since=since)
-    return make_environment().get_template("comparison.html.j2").render(page=page)
+def toc_entries(document: model.Document, side: str, deepest: int = 3) -> tuple[TocEntry, ...]:
+    """The headings of one side, with the anchors the templates give them."""
+    return tuple(
+        TocEntry(block.level, str(block.text), f"{row.id}-{side}-{index}")
+        for chapter in document.chapters if not chapter.is_contents
+        for row in chapter.rows
+        for index, block in enumerate(getattr(row, side), start=1)
+        if isinstance(block, model.Heading) and block.level <= deepest
+    )
+
+
+def render_html(document: model.Document, stylesheets: tuple[Path, ...], *, layout: str = "comparison",
+                underline_note: bool = False, since: str | None = None, stamp: str = "", created: str = "") -> str:
+    side = "draft" if layout == "comparison" else layout
+    headings = {"comparison": document.subtitle, "draft": document.columns.draft, "current": document.columns.current}
+    page = Page(
+        document=document,
+        layout=layout,
+        heading=headings[layout],
+        stylesheets=tuple(path.resolve().as_uri() for path in stylesheets),
+        # The comparison carries the document's own 目次 and a header row on every page;
+        # a text alone gets a generated contents page with page numbers.
+        toc=toc_entries(document, side) if layout != "comparison" else (),
+        underline_note=underline_note and layout == "comparison",
+        since=since,
+        stamp=stamp,
+        created=created,
+    )
+    template = "comparison.html.j2" if layout == "comparison" else "single.html.j2"
+    return make_environment().get_template(template).render(page=page)

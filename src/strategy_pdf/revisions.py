@@ -1,9 +1,12 @@
-"""Earlier revisions of the sources, read from git: what changed since, and 見え消し against them."""
+"""The sources in git: the revision stamp of a build, what changed since an earlier revision,
+and 見え消し against it."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import io
+import os
 import subprocess
 import tarfile
 import tempfile
@@ -35,6 +38,42 @@ def _git(cwd: Path, *args: str) -> bytes:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RevisionError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
     return result.stdout
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The revision a build was made from: every page's footer carries it."""
+
+    short_hash: str
+    date: str  # the commit's date, YYYY-MM-DD
+    dirty: bool
+
+    def __str__(self) -> str:
+        return f"rev {self.short_hash} ({self.date}){' +dirty' if self.dirty else ''}"
+
+
+def current_stamp(source_dir: Path) -> Stamp | None:
+    """The stamp of the checkout holding ``source_dir``; None outside git or before a commit."""
+    try:
+        log = _git(source_dir.resolve(), "log", "-1", "--format=%h %cs")
+        status = _git(source_dir.resolve(), "status", "--porcelain")
+    except RevisionError:
+        return None
+    short_hash, date = log.decode().split()
+    return Stamp(short_hash, date, dirty=bool(status.strip()))
+
+
+def creation_date(source_dir: Path) -> str:
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the last commit's date, never
+    the clock, so that the same sources give the same bytes."""
+    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
+        if not epoch.isdigit():
+            raise RevisionError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}")
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).isoformat()
+    try:
+        return _git(source_dir.resolve(), "log", "-1", "--format=%cI").decode().strip()
+    except RevisionError:
+        return ""
 
 
 @contextmanager
