@@ -53,7 +53,7 @@ def test_failed_build_keeps_the_previous_pdf(tmp_path):
     with pytest.raises(SourceError):
         build(fixture_project("bad", "structure"), target)
     with pytest.raises(RenderError):
-        pdf.write_pdf('<meta charset="utf-8"><img src="styles/no-such-image.png">', target, ROOT)
+        pdf.write_pdf('<meta charset="utf-8"><img src="styles/no-such-image.png">', target, (ROOT,))
     assert target.read_bytes() == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out.pdf"]
 
@@ -61,7 +61,7 @@ def test_failed_build_keeps_the_previous_pdf(tmp_path):
 @pytest.mark.parametrize("url", ["http://example.invalid/x.png", "file:///etc/passwd", "styles/../../outside.png"])
 def test_renderer_fetches_nothing_outside_the_project(tmp_path, url):
     with pytest.raises(RenderError) as caught:
-        pdf.write_pdf(f'<meta charset="utf-8"><img src="{url}">', tmp_path / "out.pdf", ROOT)
+        pdf.write_pdf(f'<meta charset="utf-8"><img src="{url}">', tmp_path / "out.pdf", (ROOT,))
     assert "refused" in str(caught.value) or "outside" in str(caught.value)
     assert not (tmp_path / "out.pdf").exists()
 

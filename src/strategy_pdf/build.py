@@ -70,7 +70,7 @@ def html_of(project: Project, options: Options = Options()) -> str:
         document = revisions.mark_since(earlier, document)
     stamp = revisions.current_stamp(project.source) if options.stamp else None
     return render.render_html(
-        document, project.stylesheets(options.layout, options.print_marks),
+        document, project.stylesheets(options.layout, options.print_marks), project.source,
         layout=options.layout,
         underline_note=marks != "none",
         since=options.since,
@@ -85,7 +85,7 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(html, encoding="utf-8")
     else:
-        pdf.write_pdf(html, output, project.root, options.pdf_variant)
+        pdf.write_pdf(html, output, (project.root, project.source), options.pdf_variant)
     return output
 
 

@@ -94,12 +94,40 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Box:
+    """A box of a diagram: a text, or a titled group of boxes; emphasis draws it heavier."""
+
+    text: str
+    boxes: tuple["Box", ...] = ()
+    emphasis: bool = False
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A column of a diagram (特性, 取組みの方向性, 施策 …): a title over stacked boxes."""
+
+    title: str
+    boxes: tuple[Box, ...]
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """Stages read left to right, joined by arrows, and an optional band across the foot."""
+
+    stages: tuple[Stage, ...]
+    band: Stage | None = None
+
+
+@dataclass(frozen=True)
 class Figure:
-    """A figure placeholder: its title and the text fragments the printed figure shows."""
+    """A figure: drawn from a diagram, shown from an image under source/figures/, or a
+    placeholder listing the text fragments the printed figure shows."""
 
     title: str
     text: tuple[str, ...]
     at: Location
+    diagram: Diagram | None = None
+    image: str = ""
 
 
 Block = Union[Heading, Label, Lead, Paragraph, Item, Note, Kpi, Table, Figure]

@@ -17,6 +17,7 @@ from .loader import Mapping, Node, Null, Scalar, Sequence, load_file
 DOCUMENT_FILE = "document.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ERA_YEAR = re.compile(r"^[HR](元|\d{1,2})$")
+IMAGE_PATH = re.compile(r"^figures/[\w.-]+(/[\w.-]+)*\.(svg|png|jpe?g)$")
 TRUE_WORDS = {"true": True, "yes": True, "false": False, "no": False}
 
 TEXT_BLOCKS = {
@@ -33,8 +34,9 @@ BLOCK_KINDS = schema.BLOCK_KINDS
 class _Checker:
     """Collects problems while walking one file's nodes."""
 
-    def __init__(self) -> None:
+    def __init__(self, source_dir: Path | None = None) -> None:
         self.problems: list[Problem] = []
+        self.source_dir = source_dir
 
     def report(self, at: Location, path: str, message: str) -> None:
         self.problems.append(Problem(at, path, message))
@@ -106,7 +108,7 @@ def _kind(node: Node) -> str:
 
 def load_document(source_dir: Path) -> model.Document:
     """Read ``document.yaml`` and every chapter it lists; raise SourceError with all problems."""
-    checker = _Checker()
+    checker = _Checker(source_dir)
     shown = lambda path: display_path(path, Path.cwd())  # noqa: E731
     document_path = source_dir / DOCUMENT_FILE
     loaded = load_file(document_path, shown(document_path))
@@ -248,13 +250,58 @@ def _block(node: Node, path: str, checker: _Checker) -> model.Block | None:
     if kind == "table":
         return _table(value, inner, checker)
     if kind == "figure":
-        fields = checker.fields(value, inner, *schema.keys("figure"))
-        return model.Figure(checker.text(fields.get("title"), _join(inner, "title")),
-                            checker.texts(fields.get("text"), _join(inner, "text")), node.at)
+        return _figure(value, inner, node, checker)
     guess = difflib.get_close_matches(kind, BLOCK_KINDS, n=1)
     hint = f"did you mean '{guess[0]}'?" if guess else f"expected one of {', '.join(BLOCK_KINDS)}"
     checker.report(key_at, inner, f"unknown block kind; {hint}")
     return None
+
+
+def _figure(value: Node, path: str, node: Node, checker: _Checker) -> model.Figure:
+    fields = checker.fields(value, path, *schema.keys("figure"))
+    image = checker.text(fields.get("image"), _join(path, "image"), required=False)
+    if image and (not IMAGE_PATH.match(image) or ".." in image.split("/")):
+        checker.report(fields["image"].at, _join(path, "image"),
+                       f"'{image}' is not an image under figures/; expected e.g. figures/system.svg (.svg, .png, .jpg)")
+    elif image and checker.source_dir is not None and not (checker.source_dir / image).is_file():
+        checker.report(fields["image"].at, _join(path, "image"), f"image file {image} does not exist in the sources")
+    diagram = None
+    if "diagram" in fields:
+        diagram_fields = checker.fields(fields["diagram"], _join(path, "diagram"), *schema.keys("diagram"))
+        stages_node = diagram_fields.get("stages")
+        stages = tuple(_stage(stage, f"{path}.diagram.stages[{i}]", checker)
+                       for i, stage in enumerate(stages_node.items)) if isinstance(stages_node, Sequence) else ()
+        if stages_node is not None and not isinstance(stages_node, Sequence):
+            checker.report(stages_node.at, f"{path}.diagram.stages", "expected a list of stages")
+        band = _stage(diagram_fields["band"], f"{path}.diagram.band", checker) if "band" in diagram_fields else None
+        diagram = model.Diagram(stages=stages, band=band)
+    return model.Figure(checker.text(fields.get("title"), _join(path, "title")),
+                        checker.texts(fields.get("text"), _join(path, "text")), node.at,
+                        diagram=diagram, image=image)
+
+
+def _stage(node: Node, path: str, checker: _Checker) -> model.Stage:
+    fields = checker.fields(node, path, *schema.keys("stage"))
+    return model.Stage(checker.text(fields.get("title"), _join(path, "title")),
+                       _boxes(fields.get("boxes"), _join(path, "boxes"), checker))
+
+
+def _boxes(node: Node | None, path: str, checker: _Checker) -> tuple[model.Box, ...]:
+    if node is None or isinstance(node, Null):
+        return ()
+    if not isinstance(node, Sequence):
+        checker.report(node.at, path, "expected a list of boxes")
+        return ()
+    boxes = []
+    for i, item in enumerate(node.items):
+        if isinstance(item, Scalar):
+            boxes.append(model.Box(item.text))
+            continue
+        fields = checker.fields(item, f"{path}[{i}]", *schema.keys("box"))
+        boxes.append(model.Box(checker.text(fields.get("text"), f"{path}[{i}].text"),
+                               _boxes(fields.get("boxes"), f"{path}[{i}].boxes", checker),
+                               checker.flag(fields.get("emphasis"), f"{path}[{i}].emphasis")))
+    return tuple(boxes)
 
 
 def _kpi(node: Node, path: str, checker: _Checker) -> model.Kpi:

@@ -44,13 +44,16 @@ def _warnings_as_errors():
         logger.propagate = previous_propagate
 
 
-def write_pdf(html: str, target: Path, project_root: Path, variant: str | None = None) -> None:
-    """Render ``html`` to ``target`` atomically; raise RenderError on any WeasyPrint warning."""
+def write_pdf(html: str, target: Path, roots: tuple[Path, ...], variant: str | None = None) -> None:
+    """Render ``html`` to ``target`` atomically; raise RenderError on any WeasyPrint warning.
+    ``roots``: the project (styles, fonts; the first) and the sources (figures): nothing else
+    may be fetched."""
+    project_root = roots[0]
     _isolate_fontconfig(project_root / FONTS_DIR)
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-    root = project_root.resolve()
+    allowed = tuple(root.resolve() for root in roots)
 
     class ProjectOnlyFetcher(URLFetcher):
         """Fetches files inside the project; refuses the network and everything else."""
@@ -60,8 +63,8 @@ def write_pdf(html: str, target: Path, project_root: Path, variant: str | None =
             if parts.scheme != "file":
                 raise FatalURLFetchingError(f"refused to fetch {url}: only files inside the project are used")
             path = Path(unquote(parts.path)).resolve()
-            if not path.is_relative_to(root):
-                raise FatalURLFetchingError(f"refused to fetch {url}: it is outside the project {root}")
+            if not any(path.is_relative_to(root) for root in allowed):
+                raise FatalURLFetchingError(f"refused to fetch {url}: it is outside the project {allowed[0]}")
             return super().fetch(url, headers)
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -69,12 +72,14 @@ def write_pdf(html: str, target: Path, project_root: Path, variant: str | None =
     try:
         with _warnings_as_errors() as warnings, os.fdopen(handle, "wb") as stream:
             try:
-                weasyprint.HTML(string=html, base_url=root.as_uri() + "/",
+                weasyprint.HTML(string=html, base_url=allowed[0].as_uri() + "/",
                                 url_fetcher=ProjectOnlyFetcher()).write_pdf(stream, pdf_variant=variant)
             except FatalURLFetchingError as exc:
                 raise RenderError(str(exc)) from None
         if warnings:
             raise RenderError("WeasyPrint could not render cleanly:\n" + "\n".join(f"  {w}" for w in warnings))
+        # mkstemp creates the file for its owner only; a PDF is for everyone who may read the folder.
+        os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         os.replace(temporary, target)
     finally:
         Path(temporary).unlink(missing_ok=True)

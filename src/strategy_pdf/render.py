@@ -31,6 +31,7 @@ class Page:
     layout: str                    # comparison, draft or current
     heading: str                   # after the title in the running header
     stylesheets: tuple[str, ...]
+    source_uri: str                # figures/ images are found under it
     toc: tuple[TocEntry, ...]
     underline_note: bool           # print （傍線部分は改正部分）
     since: str | None              # the revision 見え消し compares with
@@ -111,7 +112,8 @@ def toc_entries(document: model.Document, side: str, deepest: int = 3) -> tuple[
     )
 
 
-def render_html(document: model.Document, stylesheets: tuple[Path, ...], *, layout: str = "comparison",
+def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_dir: Path, *,
+                layout: str = "comparison",
                 underline_note: bool = False, since: str | None = None, stamp: str = "", created: str = "") -> str:
     side = "draft" if layout == "comparison" else layout
     headings = {"comparison": document.subtitle, "draft": document.columns.draft, "current": document.columns.current}
@@ -120,6 +122,7 @@ def render_html(document: model.Document, stylesheets: tuple[Path, ...], *, layo
         layout=layout,
         heading=headings[layout],
         stylesheets=tuple(path.resolve().as_uri() for path in stylesheets),
+        source_uri=source_dir.resolve().as_uri(),
         # The comparison carries the document's own 目次 and a header row on every page;
         # a text alone gets a generated contents page with page numbers.
         toc=toc_entries(document, side) if layout != "comparison" else (),

@@ -73,7 +73,22 @@ SHAPES: dict[str, tuple[Key, ...]] = {
     ),
     "figure": (
         Key("title", "text", "E.g. プロジェクトイメージ図", True),
-        Key("text", "texts", "The figure's text fragments, in reading order."),
+        Key("text", "texts", "The figure's text fragments, in reading order (printed when there is no diagram)."),
+        Key("diagram", "diagram", "The figure drawn from data: stages left to right, a band across the foot."),
+        Key("image", "text", "An image file under source/figures/ (SVG, PNG), e.g. figures/system.svg."),
+    ),
+    "diagram": (
+        Key("stages", "[stage]", "Columns read left to right, joined by arrows.", True),
+        Key("band", "stage", "A band across the foot, e.g. 復興への取組み."),
+    ),
+    "stage": (
+        Key("title", "text", "The stage's heading, e.g. 特性.", True),
+        Key("boxes", "boxes", "Its boxes, top to bottom.", True),
+    ),
+    "box": (
+        Key("text", "text", "The box's text (or a group's title).", True),
+        Key("boxes", "boxes", "Boxes inside: this box is a titled group."),
+        Key("emphasis", "flag", "Draw the box heavier."),
     ),
 }
 
@@ -113,6 +128,8 @@ def _kind(kind: str) -> dict:
         return {"type": "array", "items": {"type": "string"}}
     if kind == "cells":
         return {"type": "array", "items": {"type": "array", "items": text}}
+    if kind == "boxes":
+        return {"type": "array", "items": {"anyOf": [text, {"$ref": "#/definitions/box"}]}}
     if kind == "blocks":
         return {"anyOf": [text, {"$ref": "#/definitions/block"},
                           {"type": "array", "items": {"anyOf": [text, {"$ref": "#/definitions/block"}]}}]}
