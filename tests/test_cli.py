@@ -27,7 +27,7 @@ def test_validate_reports_all_errors_without_traceback():
 
 def test_validate_good_sources():
     result = run("validate", "--source", "tests/fixtures/good/minimal/source")
-    assert result.exit_code == 0 and "9 rows" in result.output
+    assert result.exit_code == 0 and "10 rows" in result.output
 
 
 def test_build_html(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import annotate, lint, parse, pdf, render, revisions
+from . import annotate, kpis, lint, parse, pdf, render, revisions
 from .errors import StrategyPdfError
 
 
@@ -93,3 +93,9 @@ def changes(project: Project, since: str) -> str:
     """A readable summary of the rows added, changed and removed since a git revision."""
     earlier = revisions.load_document_at(project.source, since)
     return revisions.format_changes(revisions.compare(earlier, parse.load_document(project.source)), since)
+
+
+def export_kpis(project: Project, output_format: str = "csv", column: str = "draft") -> str:
+    """Every KPI of a column for the open-data portal, as CSV or JSON text."""
+    records = kpis.register(parse.load_document(project.source), column)
+    return kpis.as_csv(records) if output_format == "csv" else kpis.as_json(records)

@@ -8,7 +8,7 @@ import click
 
 from . import __version__
 from .annotate import MARK_MODES
-from .build import PDF_VARIANTS, Options, Project, build, changes, check, validate
+from .build import PDF_VARIANTS, Options, Project, build, changes, check, export_kpis, validate
 from .render import LAYOUTS
 from .errors import StrategyPdfError
 
@@ -62,6 +62,26 @@ def build_command(source: Path | None, output: Path | None, output_format: str, 
                       stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant)
     target = output or Path("build") / f"{layout}.{output_format}"
     click.echo(build(project, target, output_format, options))
+
+
+@main.command("kpis")
+@source_option
+@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--column", type=click.Choice(["draft", "current"]), default="draft", show_default=True,
+              help="The KPIs of the draft or of the text in force.")
+@click.option("--bom", is_flag=True, help="Begin with a UTF-8 byte order mark: Excel then reads the CSV as UTF-8.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write [default: standard output].")
+def kpis_command(source: Path | None, output_format: str, column: str, bom: bool, output: Path | None) -> None:
+    """Export every 数値目標 and KPI for the city's open-data portal."""
+    text = export_kpis(Project.at(Path.cwd(), source), output_format, column)
+    data = ("\ufeff" if bom else "") + text
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(data, encoding="utf-8", newline="")
+        click.echo(output)
 
 
 @main.command("lint")

@@ -68,6 +68,7 @@ class KpiItem:
     target_years: tuple[str, ...] = ()
     repeat: bool = False
     notes: tuple[str, ...] = ()
+    actuals: tuple[tuple[str, str], ...] = ()  # (era year, value as printed): results reported so far
     at: Location | None = field(default=None, compare=False)
 
 
@@ -180,6 +181,7 @@ class Document:
     columns: Columns
     chapters: tuple[Chapter, ...]
     auto_remarks: AutoRemarks = AutoRemarks()
+    kpi_appendix: tuple[str, ...] = ("comparison", "draft")  # the layouts that end with the KPI list
 
     @property
     def rows(self) -> tuple[Row, ...]:

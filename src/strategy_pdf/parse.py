@@ -157,6 +157,12 @@ def load_document(source_dir: Path) -> model.Document:
     auto_remarks = model.AutoRemarks(
         **{key: checker.text(remark_fields[key], f"auto_remarks.{key}", required=False) if key in remark_fields
            else getattr(defaults, key) for key in ("added", "removed")})
+    appendix = checker.texts(fields.get("kpi_appendix"), "kpi_appendix") if "kpi_appendix" in fields \
+        else model.Document.kpi_appendix
+    for layout in appendix:
+        if layout not in ("comparison", "draft", "current"):
+            checker.report(fields["kpi_appendix"].at, "kpi_appendix",
+                           f"'{layout}' is not a layout; expected comparison, draft or current")
     document = model.Document(
         title=checker.text(fields.get("title"), "title"),
         subtitle=checker.text(fields.get("subtitle"), "subtitle", required=False),
@@ -165,6 +171,7 @@ def load_document(source_dir: Path) -> model.Document:
         columns=columns,
         chapters=tuple(chapters),
         auto_remarks=auto_remarks,
+        kpi_appendix=tuple(appendix),
     )
     if checker.problems:
         raise SourceError(checker.problems)
@@ -349,8 +356,23 @@ def _kpi_item(node: Node, path: str, target_count: int, checker: _Checker) -> mo
         target_years=own_years,
         repeat=checker.flag(fields.get("repeat"), _join(path, "repeat")),
         notes=checker.texts(fields.get("notes"), _join(path, "notes")),
+        actuals=_actuals(fields.get("actuals"), _join(path, "actuals"), checker),
         at=node.at,
     )
+
+
+def _actuals(node: Node | None, path: str, checker: _Checker) -> tuple[tuple[str, str], ...]:
+    if node is None or isinstance(node, Null):
+        return ()
+    if not isinstance(node, Mapping):
+        checker.report(node.at, path, "expected a mapping of era years to values, e.g. {H28: 560}")
+        return ()
+    actuals = []
+    for year, (key_at, value) in node.entries.items():
+        if not ERA_YEAR.match(year):
+            checker.report(key_at, f"{path}.{year}", f"'{year}' is not an era year; expected e.g. H28, R1")
+        actuals.append((year, checker.text(value, f"{path}.{year}")))
+    return tuple(actuals)
 
 
 def _table(node: Node, path: str, checker: _Checker) -> model.Table:

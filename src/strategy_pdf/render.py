@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import eras, model
+from . import eras, kpis, model
 from .changes import MarkedText, Segment
 
 
@@ -33,6 +33,7 @@ class Page:
     stylesheets: tuple[str, ...]
     source_uri: str                # figures/ images are found under it
     toc: tuple[TocEntry, ...]
+    kpis: tuple[kpis.KpiRecord, ...]  # the KPI appendix; empty when this layout has none
     underline_note: bool           # print （傍線部分は改正部分）
     since: str | None              # the revision 見え消し compares with
     stamp: str                     # the source revision in every footer; empty outside git
@@ -82,6 +83,7 @@ def make_environment() -> jinja2.Environment:
     )
     environment.filters["era"] = eras.bracketed
     environment.filters["lines"] = text_with_line_breaks
+    environment.filters["kpi_chart"] = kpis.chart
     environment.tests["kept_whole"] = keep_whole
     environment.tests["only_headings"] = only_headings
     environment.tests["heading"] = lambda block: isinstance(block, model.Heading)
@@ -126,6 +128,7 @@ def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_
         # The comparison carries the document's own 目次 and a header row on every page;
         # a text alone gets a generated contents page with page numbers.
         toc=toc_entries(document, side) if layout != "comparison" else (),
+        kpis=kpis.register(document, side) if layout in document.kpi_appendix else (),
         underline_note=underline_note and layout == "comparison",
         since=since,
         stamp=stamp,

@@ -27,6 +27,7 @@ SHAPES: dict[str, tuple[Key, ...]] = {
         Key("columns", "columns", "Column labels of the comparison table.", True),
         Key("chapters", "chapters", "Chapter files in order, without .yaml.", True),
         Key("auto_remarks", "auto_remarks", "Remarks for rows with one side when the author wrote none."),
+        Key("kpi_appendix", "layouts", "Layouts that end with the list of every KPI (default: comparison, draft)."),
     ),
     "columns": (
         Key("draft", "text", "E.g. 第２期（案）", True),
@@ -65,6 +66,7 @@ SHAPES: dict[str, tuple[Key, ...]] = {
         Key("targets", "texts", "One value per target year, as printed.", True),
         Key("target_years", "eras", "Only when these targets carry their own years."),
         Key("notes", "texts", "※ footnotes, without ※."),
+        Key("actuals", "actuals", "Results by era year, as printed, e.g. {H28: －1,394, H29: 560}."),
     ),
     "table": (
         Key("caption", "text", "Title above the table."),
@@ -128,6 +130,10 @@ def _kind(kind: str) -> dict:
         return {"type": "array", "items": {"type": "string"}}
     if kind == "cells":
         return {"type": "array", "items": {"type": "array", "items": text}}
+    if kind == "actuals":
+        return {"type": "object", "propertyNames": _kind("era"), "additionalProperties": text}
+    if kind == "layouts":
+        return {"type": "array", "items": {"enum": ["comparison", "draft", "current"]}}
     if kind == "boxes":
         return {"type": "array", "items": {"anyOf": [text, {"$ref": "#/definitions/box"}]}}
     if kind == "blocks":

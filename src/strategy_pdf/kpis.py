@@ -1,0 +1,164 @@
+"""The KPI register: every 数値目標 and KPI of one column with its place in the document,
+（再掲） resolved to its original; for the appendix, its charts and the open-data export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from . import eras, model
+from .changes import comparison_key
+
+
+@dataclass(frozen=True)
+class KpiRecord:
+    number: int
+    row_id: str
+    goal: str                              # the 基本目標 or project it belongs to
+    measure: str                           # the 施策 heading, or the table's label (数値目標)
+    kind: str                              # 数値目標 or KPI
+    indicator: str
+    unit: str
+    base: str
+    base_year: str
+    targets: tuple[tuple[str, str], ...]   # (value, era year)
+    actuals: tuple[tuple[str, str], ...]   # (era year, value)
+    notes: tuple[str, ...]
+    repeat_of: int | None                  # number of the record it repeats
+
+
+def register(document: model.Document, side: str = "draft") -> tuple[KpiRecord, ...]:
+    records: list[KpiRecord] = []
+    originals: dict[str, int] = {}
+    goal = measure = ""
+    for row in document.rows:
+        for block in getattr(row, side):
+            if isinstance(block, model.Heading) and block.level <= 2:
+                goal, measure = str(block.text), ""
+            elif isinstance(block, model.Heading) and block.level == 3:
+                measure = str(block.text)
+            elif isinstance(block, model.Kpi):
+                kind = "数値目標" if "数値目標" in block.label else "KPI"
+                for item in block.items:
+                    key = comparison_key(item.name)
+                    number = len(records) + 1
+                    repeat_of = originals.get(key) if item.repeat else None
+                    if not item.repeat:
+                        originals.setdefault(key, number)
+                    years = item.target_years or block.target_years
+                    records.append(KpiRecord(
+                        number=number, row_id=row.id, goal=goal, measure=measure if kind == "KPI" else block.label,
+                        kind=kind, indicator=str(item.name), unit=item.unit, base=str(item.base),
+                        base_year=item.base_year or block.base_year,
+                        targets=tuple(zip(map(str, item.targets), years)), actuals=item.actuals,
+                        notes=tuple(map(str, item.notes)), repeat_of=repeat_of))
+    return tuple(records)
+
+
+def numeric(value: str) -> float | None:
+    """The number a printed value stands for: －1,394 → -1394, 7,000 以上 → 7000, 〇〇 → None."""
+    text = unicodedata.normalize("NFKC", value).replace(",", "").replace("−", "-").strip()
+    match = re.match(r"^[-+]?\d+(\.\d+)?", text)
+    return float(match.group()) if match else None
+
+
+def _points(record: KpiRecord) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+    """(base and actuals, base and targets) as (western year, value), where both are known."""
+    def point(year: str, value: str):
+        number = numeric(value)
+        return (eras.western_year(year), number) if year and number is not None else None
+
+    base = point(record.base_year, record.base)
+    history = sorted(p for p in [base, *(point(y, v) for y, v in record.actuals)] if p)
+    plan = sorted(p for p in [base, *(point(y, v) for v, y in record.targets)] if p)
+    return history, plan
+
+
+CHART_WIDTH, CHART_HEIGHT, MARGIN = 150.0, 46.0, 10.0
+
+
+def chart(record: KpiRecord) -> Markup:
+    """A small vector chart: baseline → targets (dashed, open marks), results (solid, filled)."""
+    history, plan = _points(record)
+    points = history + plan
+    if len(points) < 2:
+        return Markup("")
+    years = [year for year, _ in points]
+    values = [value for _, value in points]
+    low, high = min(values + [0.0]), max(values + [0.0])
+    span_x, span_y = (max(years) - min(years)) or 1, (high - low) or 1.0
+
+    def x(year: int) -> float:
+        return MARGIN + (year - min(years)) / span_x * (CHART_WIDTH - 2 * MARGIN)
+
+    def y(value: float) -> float:
+        return CHART_HEIGHT - 12 - (value - low) / span_y * (CHART_HEIGHT - 18)
+
+    def path(series, dashed: bool) -> str:
+        coordinates = " ".join(f"{x(a):.1f},{y(b):.1f}" for a, b in series)
+        dash = ' stroke-dasharray="3 2"' if dashed else ""
+        return f'<polyline points="{coordinates}" fill="none" stroke="#000" stroke-width="0.8"{dash}/>' \
+            if len(series) > 1 else ""
+
+    parts = [f'<line x1="{MARGIN}" y1="{y(0):.1f}" x2="{CHART_WIDTH - MARGIN}" y2="{y(0):.1f}" '
+             f'stroke="#999" stroke-width="0.4"/>', path(plan, True), path(history, False)]
+    planned = set(plan) - set(history[:1])
+    for year, value in sorted(set(points)):
+        filled = (year, value) in history
+        parts.append(f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="2" stroke="#000" stroke-width="0.7" '
+                     f'fill="{"#000" if filled and (year, value) not in planned else "#fff"}"/>')
+    labelled = -CHART_WIDTH
+    for year in sorted(set(years)):
+        if x(year) - labelled < 16:  # labels closer than this would overlap
+            continue
+        labelled = x(year)
+        parts.append(f'<text x="{x(year):.1f}" y="{CHART_HEIGHT - 2}" font-size="6.5" text-anchor="middle" '
+                     f'font-family="Strategy Gothic">{year}</text>')
+    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="kpi-chart" width="{CHART_WIDTH}" '
+                  f'height="{CHART_HEIGHT}" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" role="img" '
+                  f'aria-label="{Markup.escape(record.indicator)}">{"".join(parts)}</svg>')
+
+
+def _western(year: str) -> str:
+    return str(eras.western_year(year)) if year else ""
+
+
+def as_json(records: tuple[KpiRecord, ...]) -> str:
+    def year(era_year: str) -> int | None:
+        return eras.western_year(era_year) if era_year else None
+
+    return json.dumps([{
+        "number": r.number, "goal": r.goal, "measure": r.measure, "kind": r.kind, "indicator": r.indicator,
+        "unit": r.unit, "repeat_of": r.repeat_of, "notes": list(r.notes),
+        "base": {"value": r.base, "number": numeric(r.base), "era_year": r.base_year, "year": year(r.base_year)},
+        "targets": [{"value": v, "number": numeric(v), "era_year": y, "year": year(y)} for v, y in r.targets],
+        "actuals": [{"value": v, "number": numeric(v), "era_year": y, "year": year(y)} for y, v in r.actuals],
+        "row": r.row_id,
+    } for r in records], ensure_ascii=False, indent=2) + "\n"
+
+
+def as_csv(records: tuple[KpiRecord, ...]) -> str:
+    """One header row, one line per KPI, targets in numbered column pairs."""
+    width = max((len(r.targets) for r in records), default=0)
+    header = ["番号", "基本目標", "施策", "区分", "指標", "単位", "再掲元番号", "基準値", "基準年", "基準年（西暦）"]
+    for n in range(1, width + 1):
+        header += [f"目標値{n}", f"目標年{n}", f"目標年{n}（西暦）"]
+    header += ["実績", "注記"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for r in records:
+        line = [r.number, r.goal, r.measure, r.kind, r.indicator, r.unit, r.repeat_of or "", r.base, r.base_year,
+                _western(r.base_year)]
+        for n in range(width):
+            value, year = r.targets[n] if n < len(r.targets) else ("", "")
+            line += [value, year, _western(year)]
+        line += ["；".join(f"{year}：{value}" for year, value in r.actuals), "；".join(r.notes)]
+        writer.writerow(line)
+    return out.getvalue()
