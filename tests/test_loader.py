@@ -69,6 +69,7 @@ def test_shift_jis_is_named():
 def test_binary_and_empty_files():
     assert messages(load(b"a: 1\n\0\0")) == ["source/x.yaml:2:1: file is binary (contains NUL bytes), expected UTF-8 YAML text"]
     assert messages(load(" \n\n")) == ["source/x.yaml:1:1: file is empty, expected a YAML mapping"]
+    assert messages(load("# only a comment\n")) == ["source/x.yaml:1:1: file holds only comments, expected a YAML mapping"]
 
 
 def test_tab_and_full_width_indentation():

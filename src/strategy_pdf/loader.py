@@ -117,9 +117,10 @@ def load_bytes(data: bytes, shown_as: str) -> Loaded:
         return _failed(shown_as, line, column, f"YAML syntax error: {exc.problem or exc.context}")
     except yaml.YAMLError as exc:
         return _failed(shown_as, 1, 1, f"YAML error: {exc}")
+    if node is None:
+        return _failed(shown_as, 1, 1, "file holds only comments, expected a YAML mapping")
     problems: list[Problem] = []
-    root = _convert(node, shown_as, problems) if node is not None else None
-    return Loaded(root, tuple(problems))
+    return Loaded(_convert(node, shown_as, problems), tuple(problems))
 
 
 def _guess_encoding(data: bytes) -> str:
