@@ -282,7 +282,7 @@ def _figure(value: Node, path: str, node: Node, checker: _Checker) -> model.Figu
             checker.report(stages_node.at, f"{path}.diagram.stages", "expected a list of stages")
         band = _stage(diagram_fields["band"], f"{path}.diagram.band", checker) if "band" in diagram_fields else None
         diagram = model.Diagram(stages=stages, band=band)
-    return model.Figure(checker.text(fields.get("title"), _join(path, "title")),
+    return model.Figure(checker.text(fields.get("title"), _join(path, "title"), required=False),
                         checker.texts(fields.get("text"), _join(path, "text")), node.at,
                         diagram=diagram, image=image)
 

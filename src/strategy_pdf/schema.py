@@ -74,7 +74,7 @@ SHAPES: dict[str, tuple[Key, ...]] = {
         Key("rows", "cells", "Rows, each a list of cells.", True),
     ),
     "figure": (
-        Key("title", "text", "E.g. プロジェクトイメージ図", True),
+        Key("title", "text", "E.g. プロジェクトイメージ図; leave it out where the print gives none."),
         Key("text", "texts", "The figure's text fragments, in reading order (printed when there is no diagram)."),
         Key("diagram", "diagram", "The figure drawn from data: stages left to right, a band across the foot."),
         Key("image", "text", "An image file under source/figures/ (SVG, PNG), e.g. figures/system.svg."),
