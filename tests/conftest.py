@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,9 @@ def _run_from_project_root(monkeypatch):
 
 def fixture_project(kind: str, name: str) -> Project:
     return Project.at(ROOT, FIXTURES / kind / name / "source")
+
+
+def git(cwd: Path, *args: str) -> None:
+    """Run git in a repository a test made, with an identity of its own."""
+    subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", *args],
+                   cwd=cwd, check=True, capture_output=True)

@@ -9,15 +9,11 @@ from pypdf import PdfReader
 
 from strategy_pdf.build import Options, Project, build
 
-from .conftest import FIXTURES, ROOT, fixture_project
+from .conftest import FIXTURES, ROOT, fixture_project, git
 from .pdf_reading import read_pages
 
 A4_PORTRAIT = (595.28, 841.89)
 
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", *args],
-                   cwd=cwd, check=True, capture_output=True)
 
 
 @pytest.fixture(scope="module")

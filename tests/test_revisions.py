@@ -1,7 +1,6 @@
 """見え消し and change summaries against an earlier revision in a git repository made here."""
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -9,12 +8,8 @@ import pytest
 from strategy_pdf.build import Options, Project, build, changes, html_of
 from strategy_pdf.revisions import RevisionError
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, git
 
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", *args],
-                   cwd=cwd, check=True, capture_output=True)
 
 
 @pytest.fixture

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from . import annotate, kpis, lint, parse, pdf, render, revisions
 from .errors import StrategyPdfError
@@ -79,14 +82,37 @@ def html_of(project: Project, options: Options = Options()) -> str:
     )
 
 
-def build(project: Project, output: Path, output_format: str = "pdf", options: Options = Options()) -> Path:
+def build(project: Project, output: Path, output_format: str = "pdf", options: Options = Options(),
+          progress: Callable[[str], None] | None = None) -> Path:
     html = html_of(project, options)
     if output_format == "html":
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(html, encoding="utf-8")
     else:
-        pdf.write_pdf(html, output, (project.root, project.source), options.pdf_variant)
+        pdf.write_pdf(html, output, (project.root, project.source), options.pdf_variant, progress)
     return output
+
+
+def watch(project: Project, output: Path, options: Options, report: Callable[[str], None],
+          stop: threading.Event | None = None) -> None:
+    """Build, then rebuild whenever a source or style changes, until ``stop`` is set (or
+    Ctrl-C). The process stays warm between builds; each PDF replaces the last atomically,
+    and a failed build is reported while the last good PDF stays in place."""
+    import watchfiles
+
+    def attempt() -> None:
+        start = time.perf_counter()
+        try:
+            build(project, output, options=options)
+        except StrategyPdfError as error:
+            report(f"build failed, {output} unchanged:\n{error}")
+        else:
+            report(f"{output} built in {time.perf_counter() - start:.1f} s")
+
+    attempt()
+    for _ in watchfiles.watch(project.source, project.root / "styles", stop_event=stop,
+                              watch_filter=lambda _, path: path.endswith((".yaml", ".yml", ".css", ".svg", ".png"))):
+        attempt()
 
 
 def changes(project: Project, since: str) -> str:

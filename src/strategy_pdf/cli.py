@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+import sys
+
 import click
 
 from . import __version__
 from .annotate import MARK_MODES
-from .build import PDF_VARIANTS, Options, Project, build, changes, check, export_kpis, validate
+from .build import PDF_VARIANTS, Options, Project, build, changes, check, export_kpis, validate, watch
 from .render import LAYOUTS
 from .errors import StrategyPdfError
 
@@ -52,16 +55,48 @@ def main() -> None:
               help="Write an archival (PDF/A) or accessible (PDF/UA, tagged) PDF.")
 @click.option("--no-stamp", is_flag=True, help="Leave the source revision out of the footer.")
 @click.option("--strict", is_flag=True, help="Fail on lint findings instead of printing them as warnings.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and the output path.")
 def build_command(source: Path | None, output: Path | None, output_format: str, layout: str, marks: str,
                   collapse_unchanged: bool, since: str | None, print_marks: bool, pdf_variant: str | None,
-                  no_stamp: bool, strict: bool) -> None:
+                  no_stamp: bool, strict: bool, quiet: bool) -> None:
     """Build the comparison table, or one text alone."""
     project = Project.at(Path.cwd(), source)
-    _warn(check(project, strict))
+    findings = check(project, strict)
+    if not quiet:
+        _warn(findings)
     options = Options(layout=layout, marks=marks, collapse_unchanged=collapse_unchanged, since=since,
                       stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant)
     target = output or Path("build") / f"{layout}.{output_format}"
-    click.echo(build(project, target, output_format, options))
+    click.echo(build(project, target, output_format, options, progress=None if quiet else _progress_line()))
+
+
+@main.command("watch")
+@source_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="PDF to keep up to date [default: build/LAYOUT.pdf].")
+@click.option("--layout", type=click.Choice(LAYOUTS), default="comparison", show_default=True)
+@click.option("--marks", type=click.Choice(MARK_MODES), default="both", show_default=True)
+def watch_command(source: Path | None, output: Path | None, layout: str, marks: str) -> None:
+    """Rebuild the PDF whenever a source or style is saved (Ctrl-C stops)."""
+    target = output or Path("build") / f"{layout}.pdf"
+    try:
+        watch(Project.at(Path.cwd(), source), target, Options(layout=layout, marks=marks), click.echo)
+    except KeyboardInterrupt:
+        pass
+
+
+def _progress_line():
+    """On a terminal, one line that follows WeasyPrint's steps page by page; elsewhere (CI,
+    pipes) nothing."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(message: str) -> None:
+        click.echo("\r" + message[:70].ljust(70), err=True, nl=False)
+        if message.startswith("Step 7"):
+            click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
+
+    return show
 
 
 @main.command("kpis")
