@@ -46,6 +46,9 @@ class Page:
 # (WeasyPrint stops repeating the header row when an unsplittable row overflows a page).
 CHARACTERS_PER_LINE = 27
 KEEP_WHOLE_LINES = 22
+# A row without a remark has nothing to leave behind: it is kept whole only when short,
+# and otherwise flows on, so pages do not end in wide gaps.
+KEEP_SHORT_LINES = 8
 
 
 def estimated_lines(blocks: tuple[model.Block, ...]) -> float:
@@ -80,7 +83,8 @@ def _diagram_lines(diagram: model.Diagram) -> float:
 
 
 def keep_whole(row: model.Row) -> bool:
-    return max(estimated_lines(row.draft), estimated_lines(row.current)) <= KEEP_WHOLE_LINES
+    lines = max(estimated_lines(row.draft), estimated_lines(row.current))
+    return lines <= (KEEP_WHOLE_LINES if row.remarks else KEEP_SHORT_LINES)
 
 
 def only_headings(row: model.Row) -> bool:
