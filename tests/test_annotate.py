@@ -1,12 +1,17 @@
 """The annotate stage: structural remarks, marks modes, （略）."""
 
 from strategy_pdf import annotate, model, parse
+from strategy_pdf.changes import MarkedText
 
 from .conftest import fixture_project
 
 
 def document():
     return parse.load_document(fixture_project("good", "minimal").source)
+
+
+def is_marked(text: str) -> bool:
+    return isinstance(text, MarkedText) and any(segment.mark for segment in text.segments)
 
 
 def rows(doc):
@@ -21,18 +26,18 @@ def test_rows_with_one_side_get_structural_remarks():
 
 def test_marks_modes():
     both = rows(annotate.annotate(document(), "both"))["basics-history"]
-    assert annotate.is_marked(both.current[0].text) and not annotate.is_marked(both.draft[0].text)
+    assert is_marked(both.current[0].text) and not is_marked(both.draft[0].text)
     draft_only = rows(annotate.annotate(document(), "draft"))["goal-measures"]
-    assert annotate.is_marked(draft_only.draft[3].text) and not annotate.is_marked(draft_only.current[2].text)
+    assert is_marked(draft_only.draft[3].text) and not is_marked(draft_only.current[2].text)
     none = rows(annotate.annotate(document(), "none"))["goal-measures"]
-    assert not any(annotate.is_marked(text) for block in none.draft for text in annotate.block_texts(block))
+    assert not any(is_marked(text) for block in none.draft for text in annotate.block_texts(block))
 
 
 def test_kpi_values_are_compared_field_by_field():
     kpi = rows(annotate.annotate(document()))["goal-heading"].draft[2]
     assert isinstance(kpi, model.Kpi)
-    assert not annotate.is_marked(kpi.items[0].base)
-    assert annotate.is_marked(kpi.items[0].targets[1])
+    assert not is_marked(kpi.items[0].base)
+    assert is_marked(kpi.items[0].targets[1])
 
 
 def test_collapse_unchanged_rows():

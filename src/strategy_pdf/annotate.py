@@ -9,7 +9,7 @@ import dataclasses
 from typing import Iterator
 
 from . import model
-from .changes import CHANGED, MarkedText, mark_units
+from .changes import CHANGED, mark_units
 
 MARK_MODES = ("both", "draft", "none")
 OMITTED = "（略）"
@@ -82,7 +82,3 @@ def _row(row: model.Row, labels: model.AutoRemarks, marks: str, collapse_unchang
     marked_old, marked_new = mark_units(old_texts, new_texts, CHANGED if marks == "both" else "", CHANGED)
     return dataclasses.replace(row, draft=with_side_texts(row.draft, marked_new),
                                current=with_side_texts(row.current, marked_old))
-
-
-def is_marked(text: str) -> bool:
-    return isinstance(text, MarkedText) and any(segment.mark for segment in text.segments)
