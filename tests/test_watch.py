@@ -4,7 +4,7 @@ import shutil
 import threading
 import time
 
-from strategy_pdf.build import Options, Project, build, watch
+from strategy_pdf.build import Options, Project, build, build_by_chapter, watch
 
 from .conftest import FIXTURES, ROOT
 from .pdf_reading import read_pages
@@ -48,3 +48,23 @@ def test_progress_reports_weasyprint_steps_page_by_page(tmp_path):
     build(Project.at(ROOT, FIXTURES / "good" / "minimal" / "source"), tmp_path / "x.pdf",
           options=Options(stamp=False), progress=steps.append)
     assert "Step 5 - Creating layout - Page 1" in steps and steps[-1].startswith("Step 7")
+
+
+def test_build_by_chapter_reuses_unchanged_chapters_and_numbers_pages_on(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "good" / "minimal" / "source", source)
+    project, cache, target = Project(ROOT, source), {}, tmp_path / "out.pdf"
+    options = Options(stamp=False)
+    assert build_by_chapter(project, target, options, cache) == 2  # both chapters rendered
+    first = read_pages(target)
+    assert build_by_chapter(project, target, options, cache) == 0  # nothing changed: all reused
+    goal = source / "goal.yaml"
+    goal.write_text(goal.read_text(encoding="utf-8").replace("創業支援を行います。", "創業支援を強化します。"),
+                    encoding="utf-8")
+    assert build_by_chapter(project, target, options, cache) == 1  # only the edited chapter
+    pages = read_pages(target)
+    assert len(pages) == len(first)
+    for number, page in enumerate(pages, start=1):
+        assert f"－ {number} －" in page.text.splitlines()[-1]
+        assert "第２期（案） 現行 備考" in page.text
+    assert "創業支援を強化します" in "".join(page.text for page in pages)

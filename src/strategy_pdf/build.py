@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import annotate, kpis, lint, parse, pdf, render, revisions
+from . import annotate, kpis, lint, model, parse, pdf, render, revisions
 from .errors import StrategyPdfError
 
 
@@ -62,24 +64,48 @@ def check(project: Project, strict: bool = False) -> list[lint.Finding]:
     return findings
 
 
-def html_of(project: Project, options: Options = Options()) -> str:
-    """The sources as the HTML the PDF is made from."""
+@dataclass(frozen=True)
+class _Prepared:
+    """The document ready to render, with what the footer and metadata say of its revision."""
+
+    document: model.Document
+    stamp: str
+    created: str
+
+
+def _prepare(project: Project, options: Options) -> _Prepared:
     document = parse.load_document(project.source)
     earlier = revisions.load_document_at(project.source, options.since) if options.since else None
-    # Marks compare the draft with the text in force: only the comparison shows them.
-    marks = options.marks if options.layout == "comparison" else "none"
-    document = annotate.annotate(document, marks, options.collapse_unchanged)
+    document = annotate.annotate(document, _marks(options), options.collapse_unchanged)
     if earlier is not None:
         document = revisions.mark_since(earlier, document)
     stamp = revisions.current_stamp(project.source) if options.stamp else None
+    return _Prepared(document, str(stamp) if stamp else "",
+                     revisions.creation_date(project.source) if options.stamp else "")
+
+
+def _marks(options: Options) -> str:
+    """Marks compare the draft with the text in force: only the comparison shows them."""
+    return options.marks if options.layout == "comparison" else "none"
+
+
+def _render(project: Project, options: Options, prepared: _Prepared, document: model.Document,
+            first_page: int = 1, underline_note: bool = True) -> str:
     return render.render_html(
         document, project.stylesheets(options.layout, options.print_marks), project.source,
         layout=options.layout,
-        underline_note=marks != "none",
+        underline_note=underline_note and _marks(options) != "none",
         since=options.since,
-        stamp=str(stamp) if stamp else "",
-        created=revisions.creation_date(project.source) if options.stamp else "",
+        stamp=prepared.stamp,
+        created=prepared.created,
+        first_page=first_page,
     )
+
+
+def html_of(project: Project, options: Options = Options()) -> str:
+    """The sources as the HTML the PDF is made from."""
+    prepared = _prepare(project, options)
+    return _render(project, options, prepared, prepared.document)
 
 
 def build(project: Project, output: Path, output_format: str = "pdf", options: Options = Options(),
@@ -93,21 +119,55 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
     return output
 
 
+def build_by_chapter(project: Project, output: Path, options: Options, cache: dict[str, pdf.Rendered]) -> int:
+    """The comparison rendered chapter by chapter, each part reused from ``cache`` while its
+    HTML and the styles are unchanged, then merged; returns how many chapters were rendered.
+    Page numbers run on across parts (each part starts where the last ended); each chapter
+    starts a page, so pages can differ from a one-piece build: this is watch's preview."""
+    prepared = _prepare(project, options)
+    styles = "".join(path.read_text(encoding="utf-8") for path in project.stylesheets(options.layout, False))
+    chapters = prepared.document.chapters
+    parts, used, first_page, rendered = [], set(), 1, 0
+    for index, chapter in enumerate(chapters):
+        part = dataclasses.replace(prepared.document, chapters=(chapter,),
+                                   kpi_appendix=prepared.document.kpi_appendix if index == len(chapters) - 1 else ())
+        html = _render(project, options, prepared, part, first_page=first_page, underline_note=index == 0)
+        key = hashlib.sha256((html + styles).encode("utf-8")).hexdigest()
+        if key not in cache:
+            cache[key] = pdf.render_pdf(html, (project.root, project.source))
+            rendered += 1
+        used.add(key)
+        parts.append(cache[key].data)
+        first_page += cache[key].pages
+    for stale in set(cache) - used:
+        del cache[stale]
+    pdf.write_atomically(pdf.merge(parts), output)
+    return rendered
+
+
 def watch(project: Project, output: Path, options: Options, report: Callable[[str], None],
           stop: threading.Event | None = None) -> None:
     """Build, then rebuild whenever a source or style changes, until ``stop`` is set (or
-    Ctrl-C). The process stays warm between builds; each PDF replaces the last atomically,
+    Ctrl-C). The process stays warm between builds and, for the comparison, keeps each
+    chapter's rendering to reuse while it is unchanged; each PDF replaces the last atomically,
     and a failed build is reported while the last good PDF stays in place."""
     import watchfiles
+
+    cache: dict[str, pdf.Rendered] = {}
 
     def attempt() -> None:
         start = time.perf_counter()
         try:
-            build(project, output, options=options)
+            if options.layout == "comparison":
+                rendered = build_by_chapter(project, output, options, cache)
+                detail = f", {rendered} of {len(cache)} chapters rendered"
+            else:
+                build(project, output, options=options)
+                detail = ""
         except StrategyPdfError as error:
             report(f"build failed, {output} unchanged:\n{error}")
         else:
-            report(f"{output} built in {time.perf_counter() - start:.1f} s")
+            report(f"{output} built in {time.perf_counter() - start:.1f} s{detail}")
 
     attempt()
     for _ in watchfiles.watch(project.source, project.root / "styles", stop_event=stop,

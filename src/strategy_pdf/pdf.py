@@ -8,10 +8,12 @@ once it is complete.
 from __future__ import annotations
 
 import gc
+import io
 import logging
 import os
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
@@ -68,9 +70,15 @@ def _warnings_as_errors():
         logger.propagate = previous_propagate
 
 
-def write_pdf(html: str, target: Path, roots: tuple[Path, ...], variant: str | None = None,
-              progress: Callable[[str], None] | None = None) -> None:
-    """Render ``html`` to ``target`` atomically; raise RenderError on any WeasyPrint warning.
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    pages: int
+
+
+def render_pdf(html: str, roots: tuple[Path, ...], variant: str | None = None,
+               progress: Callable[[str], None] | None = None) -> Rendered:
+    """Render ``html`` to PDF bytes; raise RenderError on any WeasyPrint warning.
     ``roots``: the project (styles, fonts; the first) and the sources (figures): nothing else
     may be fetched."""
     project_root = roots[0]
@@ -92,24 +100,53 @@ def write_pdf(html: str, target: Path, roots: tuple[Path, ...], variant: str | N
                 raise FatalURLFetchingError(f"refused to fetch {url}: it is outside the project {allowed[0]}")
             return super().fetch(url, headers)
 
+    with _warnings_as_errors() as warnings, _progress_to(progress):
+        # Layout builds millions of short-lived objects and no cycles worth collecting
+        # before the end: the collector only costs time here (about a tenth, measured).
+        gc.disable()
+        try:
+            document = weasyprint.HTML(string=html, base_url=allowed[0].as_uri() + "/",
+                                       url_fetcher=ProjectOnlyFetcher()).render()
+            data = document.write_pdf(pdf_variant=variant)
+        except FatalURLFetchingError as exc:
+            raise RenderError(str(exc)) from None
+        finally:
+            gc.enable()
+    if warnings:
+        raise RenderError("WeasyPrint could not render cleanly:\n" + "\n".join(f"  {w}" for w in warnings))
+    return Rendered(data, len(document.pages))
+
+
+def write_atomically(data: bytes, target: Path) -> None:
+    """Replace ``target`` only once ``data`` is completely on disk: a reader (a PDF viewer, the
+    next step of a script) sees the old file or the new one, never half of one."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with _warnings_as_errors() as warnings, _progress_to(progress), os.fdopen(handle, "wb") as stream:
-            # Layout builds millions of short-lived objects and no cycles worth collecting
-            # before the end: the collector only costs time here (about a tenth, measured).
-            gc.disable()
-            try:
-                weasyprint.HTML(string=html, base_url=allowed[0].as_uri() + "/",
-                                url_fetcher=ProjectOnlyFetcher()).write_pdf(stream, pdf_variant=variant)
-            except FatalURLFetchingError as exc:
-                raise RenderError(str(exc)) from None
-            finally:
-                gc.enable()
-        if warnings:
-            raise RenderError("WeasyPrint could not render cleanly:\n" + "\n".join(f"  {w}" for w in warnings))
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         # mkstemp creates the file for its owner only; a PDF is for everyone who may read the folder.
         os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         os.replace(temporary, target)
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+def write_pdf(html: str, target: Path, roots: tuple[Path, ...], variant: str | None = None,
+              progress: Callable[[str], None] | None = None) -> None:
+    """Render ``html`` to ``target`` atomically; raise RenderError on any WeasyPrint warning."""
+    write_atomically(render_pdf(html, roots, variant, progress).data, target)
+
+
+def merge(parts: list[bytes]) -> bytes:
+    """One PDF of several, pages in order, outlines kept; identical objects (shared font
+    programs, images) stored once."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    writer.compress_identical_objects()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ class Page:
     since: str | None              # the revision 見え消し compares with
     stamp: str                     # the source revision in every footer; empty outside git
     created: str                   # ISO date for the PDF metadata; empty when unknown
+    first_page: int                # the number of the first page (a part rendered on its own)
 
 
 # A text column holds about 27 full-width characters a line and a page about 27 lines.
@@ -136,7 +138,8 @@ def toc_entries(document: model.Document, side: str, deepest: int = 3) -> tuple[
 
 def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_dir: Path, *,
                 layout: str = "comparison",
-                underline_note: bool = False, since: str | None = None, stamp: str = "", created: str = "") -> str:
+                underline_note: bool = False, since: str | None = None, stamp: str = "", created: str = "",
+                first_page: int = 1) -> str:
     side = "draft" if layout == "comparison" else layout
     headings = {"comparison": document.subtitle, "draft": document.columns.draft, "current": document.columns.current}
     page = Page(
@@ -153,6 +156,13 @@ def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_
         since=since,
         stamp=stamp,
         created=created,
+        first_page=first_page,
     )
     template = "comparison.html.j2" if layout == "comparison" else "single.html.j2"
-    return make_environment().get_template(template).render(page=page)
+    return _shared_environment().get_template(template).render(page=page)
+
+
+@functools.cache
+def _shared_environment() -> jinja2.Environment:
+    """Compiling the templates once per process matters to watch, which renders often."""
+    return make_environment()
