@@ -1,4 +1,5 @@
-"""The whole pipeline in order: load and model → render → pdf."""
+"""The pipeline in order — load and model → annotate → render → pdf — and the commands
+built on it: validate, lint, watch, changes and the KPI export."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .errors import StrategyPdfError
 
 class LintFailed(StrategyPdfError):
     """--strict: lint findings fail the build."""
+
 
 PDF_VARIANTS = ("pdf/a-2b", "pdf/a-3b", "pdf/ua-1")
 
