@@ -35,3 +35,14 @@ def test_build_html(tmp_path):
     result = run("build", "--source", "tests/fixtures/good/minimal/source", "--format", "html", "--output", str(target))
     assert result.exit_code == 0, result.output
     assert "<table class=\"comparison\">" in target.read_text(encoding="utf-8")
+
+
+def test_build_warns_on_lint_findings_and_quiet_prints_only_the_path(tmp_path):
+    target = tmp_path / "x.html"
+    args = ["build", "--source", "tests/fixtures/lint/findings/source", "--format", "html", "-o", str(target)]
+    loud = CliRunner().invoke(main, args)
+    assert loud.exit_code == 0 and "warning: tests/fixtures/lint/findings/source/goal.yaml:6: era-year:" in loud.output
+    quiet = CliRunner().invoke(main, [*args, "--quiet"])
+    assert quiet.exit_code == 0 and quiet.output == f"{target}\n"
+    strict = CliRunner().invoke(main, [*args, "--strict"])
+    assert strict.exit_code == 1 and "--strict fails on any" in strict.output and "Traceback" not in strict.output

@@ -60,7 +60,11 @@ def validate(project: Project) -> int:
 
 def check(project: Project, strict: bool = False) -> list[lint.Finding]:
     """Lint the sources; with ``strict``, any finding raises LintFailed."""
-    findings = lint.lint(parse.load_document(project.source), lint.load_spelling(project.source))
+    return _checked(project, parse.load_document(project.source), strict)
+
+
+def _checked(project: Project, document: model.Document, strict: bool) -> list[lint.Finding]:
+    findings = lint.lint(document, lint.load_spelling(project.source))
     if strict and findings:
         raise LintFailed("\n".join([*map(str, findings), f"{len(findings)} lint finding(s); --strict fails on any"]))
     return findings
@@ -75,8 +79,13 @@ class _Prepared:
     created: str
 
 
-def _prepare(project: Project, options: Options) -> _Prepared:
+def _prepare(project: Project, options: Options, warn: Callable[[lint.Finding], None] | None = None,
+             strict: bool = False) -> _Prepared:
     document = parse.load_document(project.source)
+    if warn is not None or strict:
+        for finding in _checked(project, document, strict):
+            if warn is not None:
+                warn(finding)
     earlier = revisions.load_document_at(project.source, options.since) if options.since else None
     document = annotate.annotate(document, _marks(options), options.collapse_unchanged)
     if earlier is not None:
@@ -111,8 +120,11 @@ def html_of(project: Project, options: Options = Options()) -> str:
 
 
 def build(project: Project, output: Path, output_format: str = "pdf", options: Options = Options(),
-          progress: Callable[[str], None] | None = None) -> Path:
-    html = html_of(project, options)
+          progress: Callable[[str], None] | None = None, warn: Callable[[lint.Finding], None] | None = None,
+          strict: bool = False) -> Path:
+    """Load, lint (findings to ``warn``; with ``strict`` they fail), annotate, render, write."""
+    prepared = _prepare(project, options, warn, strict)
+    html = _render(project, options, prepared, prepared.document)
     if output_format == "html":
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(html, encoding="utf-8")

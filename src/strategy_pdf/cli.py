@@ -60,14 +60,11 @@ def build_command(source: Path | None, output: Path | None, output_format: str, 
                   collapse_unchanged: bool, since: str | None, print_marks: bool, pdf_variant: str | None,
                   no_stamp: bool, strict: bool, quiet: bool) -> None:
     """Build the comparison table, or one text alone."""
-    project = Project.at(Path.cwd(), source)
-    findings = check(project, strict)
-    if not quiet:
-        _warn(findings)
     options = Options(layout=layout, marks=marks, collapse_unchanged=collapse_unchanged, since=since,
                       stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant)
     target = output or Path("build") / f"{layout}.{output_format}"
-    click.echo(build(project, target, output_format, options, progress=None if quiet else _progress_line()))
+    click.echo(build(Project.at(Path.cwd(), source), target, output_format, options,
+                     progress=None if quiet else _progress_line(), warn=None if quiet else _warn_one, strict=strict))
 
 
 @main.command("watch")
@@ -131,7 +128,11 @@ def lint_command(source: Path | None, strict: bool) -> None:
 
 def _warn(findings) -> None:
     for finding in findings:
-        click.echo(f"warning: {finding}", err=True)
+        _warn_one(finding)
+
+
+def _warn_one(finding) -> None:
+    click.echo(f"warning: {finding}", err=True)
 
 
 @main.command("changes")
