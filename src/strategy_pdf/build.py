@@ -90,9 +90,10 @@ def _prepare(project: Project, options: Options, warn: Callable[[lint.Finding], 
     document = annotate.annotate(document, _marks(options), options.collapse_unchanged)
     if earlier is not None:
         document = revisions.mark_since(earlier, document)
-    stamp = revisions.current_stamp(project.source) if options.stamp else None
-    return _Prepared(document, str(stamp) if stamp else "",
-                     revisions.creation_date(project.source) if options.stamp else "")
+    if not options.stamp:
+        return _Prepared(document, "", "")
+    stamp = revisions.current_stamp(project.source)
+    return _Prepared(document, str(stamp) if stamp else "", revisions.creation_date(stamp))
 
 
 def _marks(options: Options) -> str:

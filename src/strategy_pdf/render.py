@@ -152,7 +152,7 @@ def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_
         # a text alone gets a generated contents page with page numbers.
         toc=toc_entries(document, side) if layout != "comparison" else (),
         kpis=kpis.register(document, side) if layout in document.kpi_appendix else (),
-        underline_note=underline_note and layout == "comparison",
+        underline_note=underline_note,
         since=since,
         stamp=stamp,
         created=created,

@@ -45,7 +45,8 @@ class Stamp:
     """The revision a build was made from: every page's footer carries it."""
 
     short_hash: str
-    date: str  # the commit's date, YYYY-MM-DD
+    date: str       # the commit's date, YYYY-MM-DD
+    committed: str  # the commit's time, ISO 8601
     dirty: bool
 
     def __str__(self) -> str:
@@ -55,25 +56,22 @@ class Stamp:
 def current_stamp(source_dir: Path) -> Stamp | None:
     """The stamp of the checkout holding ``source_dir``; None outside git or before a commit."""
     try:
-        log = _git(source_dir.resolve(), "log", "-1", "--format=%h %cs")
+        log = _git(source_dir.resolve(), "log", "-1", "--format=%h %cs %cI")
         status = _git(source_dir.resolve(), "status", "--porcelain")
     except RevisionError:
         return None
-    short_hash, date = log.decode().split()
-    return Stamp(short_hash, date, dirty=bool(status.strip()))
+    short_hash, date, committed = log.decode().split()
+    return Stamp(short_hash, date, committed, dirty=bool(status.strip()))
 
 
-def creation_date(source_dir: Path) -> str:
-    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the last commit's date, never
+def creation_date(stamp: Stamp | None) -> str:
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the stamp's commit time, never
     the clock, so that the same sources give the same bytes."""
     if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
         if not epoch.isdigit():
             raise RevisionError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}")
         return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).isoformat()
-    try:
-        return _git(source_dir.resolve(), "log", "-1", "--format=%cI").decode().strip()
-    except RevisionError:
-        return ""
+    return stamp.committed if stamp else ""
 
 
 @contextmanager
