@@ -65,16 +65,16 @@ def watch_rebuild(work: Path, plain_seconds: float) -> tuple[float, float]:
     """Seconds for watch's rebuild after a one-paragraph edit (warm process, chapters cached
     as watch keeps them), and its ratio to the plain render."""
     sys.path.insert(0, str(ROOT / "src"))
-    from strategy_pdf.build import Options, Project, build_by_chapter
+    from strategy_pdf.build import Options, Project, build_by_part
 
     source = scaled_source(1, work / "watch")
     project, cache = Project(ROOT, source), {}
-    build_by_chapter(project, work / "watch.pdf", Options(stamp=False), cache)
+    build_by_part(project, work / "watch.pdf", Options(stamp=False), cache)
     chapter = source / "goal-1.yaml"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("取組を推進してきました。", "取組を推進してきました（編集）。", 1),
                        encoding="utf-8")
     start = time.perf_counter()
-    rendered = build_by_chapter(project, work / "watch.pdf", Options(stamp=False), cache)
+    rendered = build_by_part(project, work / "watch.pdf", Options(stamp=False), cache)
     seconds = time.perf_counter() - start
     assert rendered == 1, rendered
     return seconds, seconds / plain_seconds

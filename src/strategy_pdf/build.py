@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import annotate, kpis, lint, model, parse, pdf, render, revisions
+from . import annotate, kpis, lint, model, parallel, parse, pdf, render, revisions
 from .errors import StrategyPdfError
 
 
@@ -51,6 +51,7 @@ class Options:
     stamp: bool = True                    # the source revision in every footer
     print_marks: bool = False             # crop marks and 3 mm bleed
     pdf_variant: str | None = None        # passed to WeasyPrint, e.g. pdf/a-3b
+    jobs: int = 0                         # processes rendering parts side by side; 0: one per core
 
 
 def validate(project: Project) -> int:
@@ -102,7 +103,7 @@ def _marks(options: Options) -> str:
 
 
 def _render(project: Project, options: Options, prepared: _Prepared, document: model.Document,
-            first_page: int = 1, underline_note: bool = True) -> str:
+            first_page: int = 1, underline_note: bool = True, part: render.Part | None = None) -> str:
     return render.render_html(
         document, project.stylesheets(options.layout, options.print_marks), project.source,
         layout=options.layout,
@@ -111,6 +112,7 @@ def _render(project: Project, options: Options, prepared: _Prepared, document: m
         stamp=prepared.stamp,
         created=prepared.created,
         first_page=first_page,
+        part=part,
     )
 
 
@@ -124,47 +126,67 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
           progress: Callable[[str], None] | None = None, warn: Callable[[lint.Finding], None] | None = None,
           strict: bool = False) -> Path:
     """Load, lint (findings to ``warn``; with ``strict`` they fail), annotate, render, write."""
-    prepared = _prepare(project, options, warn, strict)
-    html = _render(project, options, prepared, prepared.document)
     if output_format == "html":
+        prepared = _prepare(project, options, warn, strict)
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(html, encoding="utf-8")
+        output.write_text(_render(project, options, prepared, prepared.document), encoding="utf-8")
+        return output
+    roots = (project.root, project.source)
+    if not _renders_in_parts(options):
+        prepared = _prepare(project, options, warn, strict)
+        rendered = pdf.render_pdf(_render(project, options, prepared, prepared.document), roots,
+                                  options.pdf_variant, progress)
     else:
-        pdf.write_pdf(html, output, (project.root, project.source), options.pdf_variant, progress)
+        # The renderers start first: they load WeasyPrint while the sources are parsed here.
+        with parallel.Renderers(roots, project.stylesheets(options.layout, options.print_marks)) as renderers:
+            prepared = _prepare(project, options, warn, strict)
+            parts = render.parts(prepared.document, _jobs(options))
+            rendered = renderers.render([_render(project, options, prepared, prepared.document, part=part) for part in parts],
+                                        [part.title for part in parts], progress)
+    pdf.write_atomically(rendered.data, output)
     return output
 
 
-def build_by_chapter(project: Project, output: Path, options: Options, cache: dict[str, pdf.Rendered]) -> int:
-    """The comparison rendered chapter by chapter, each part reused from ``cache`` while its
-    HTML and the styles are unchanged, then merged; returns how many chapters were rendered.
-    Page numbers run on across parts (each part starts where the last ended); each chapter
-    starts a page, so pages can differ from a one-piece build: this is watch's preview."""
+def _renders_in_parts(options: Options) -> bool:
+    """The comparison is rendered in parts, side by side on every core, cut at its forced page
+    breaks. Not a text alone (its contents page needs the page of every heading) nor an
+    archival or tagged PDF (written whole by WeasyPrint), nor with one job."""
+    return options.layout == "comparison" and not options.pdf_variant and _jobs(options) > 1
+
+
+def _jobs(options: Options) -> int:
+    return options.jobs or parallel.available_cores()
+
+
+def build_by_part(project: Project, output: Path, options: Options, cache: dict[str, pdf.Rendered]) -> int:
+    """The comparison rendered one part at a time (the runs between its forced page breaks),
+    each reused from ``cache`` while its HTML and the styles are unchanged, then joined;
+    returns how many parts were rendered. Each part's pages are numbered on from the last, so
+    the pages are those of a full build: this is watch's rebuild."""
     prepared = _prepare(project, options)
     styles = "".join(path.read_text(encoding="utf-8") for path in project.stylesheets(options.layout, False))
-    chapters = prepared.document.chapters
-    parts, used, first_page, rendered = [], set(), 1, 0
-    for index, chapter in enumerate(chapters):
-        part = dataclasses.replace(prepared.document, chapters=(chapter,),
-                                   kpi_appendix=prepared.document.kpi_appendix if index == len(chapters) - 1 else ())
-        html = _render(project, options, prepared, part, first_page=first_page, underline_note=index == 0)
+    parts = render.parts(prepared.document, len(prepared.document.rows))
+    rendered, used, first_page, rendered_count = [], set(), 1, 0
+    for part in parts:
+        html = _render(project, options, prepared, prepared.document, first_page=first_page, part=part)
         key = hashlib.sha256((html + styles).encode("utf-8")).hexdigest()
         if key not in cache:
             cache[key] = pdf.render_pdf(html, (project.root, project.source))
-            rendered += 1
+            rendered_count += 1
         used.add(key)
-        parts.append(cache[key].data)
+        rendered.append(cache[key])
         first_page += cache[key].pages
     for stale in set(cache) - used:
         del cache[stale]
-    pdf.write_atomically(pdf.merge(parts), output)
-    return rendered
+    pdf.write_atomically(parallel.join(rendered), output)
+    return rendered_count
 
 
 def watch(project: Project, output: Path, options: Options, report: Callable[[str], None],
           stop: threading.Event | None = None) -> None:
     """Build, then rebuild whenever a source or style changes, until ``stop`` is set (or
     Ctrl-C). The process stays warm between builds and, for the comparison, keeps each
-    chapter's rendering to reuse while it is unchanged; each PDF replaces the last atomically,
+    part's rendering to reuse while it is unchanged; each PDF replaces the last atomically,
     and a failed build is reported while the last good PDF stays in place."""
     import watchfiles
 
@@ -174,8 +196,8 @@ def watch(project: Project, output: Path, options: Options, report: Callable[[st
         start = time.perf_counter()
         try:
             if options.layout == "comparison":
-                rendered = build_by_chapter(project, output, options, cache)
-                detail = f", {rendered} of {len(cache)} chapters rendered"
+                rendered = build_by_part(project, output, options, cache)
+                detail = f", {rendered} of {len(cache)} parts rendered"
             else:
                 build(project, output, options=options)
                 detail = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import os
+import shutil
 import sys
 
 import click
@@ -55,16 +56,24 @@ def main() -> None:
               help="Write an archival (PDF/A) or accessible (PDF/UA, tagged) PDF.")
 @click.option("--no-stamp", is_flag=True, help="Leave the source revision out of the footer.")
 @click.option("--strict", is_flag=True, help="Fail on lint findings instead of printing them as warnings.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Processes rendering the comparison's parts side by side [default: one per core].")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and the output path.")
 def build_command(source: Path | None, output: Path | None, output_format: str, layout: str, marks: str,
                   collapse_unchanged: bool, since: str | None, print_marks: bool, pdf_variant: str | None,
-                  no_stamp: bool, strict: bool, quiet: bool) -> None:
+                  no_stamp: bool, strict: bool, jobs: int, quiet: bool) -> None:
     """Build the comparison table, or one text alone."""
     options = Options(layout=layout, marks=marks, collapse_unchanged=collapse_unchanged, since=since,
-                      stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant)
+                      stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant, jobs=jobs)
     target = output or Path("build") / f"{layout}.{output_format}"
-    click.echo(build(Project.at(Path.cwd(), source), target, output_format, options,
-                     progress=None if quiet else _progress_line(), warn=None if quiet else _warn_one, strict=strict))
+    progress = None if quiet else _progress_line()
+    try:
+        path = build(Project.at(Path.cwd(), source), target, output_format, options,
+                     progress=progress, warn=None if quiet else _warn_one, strict=strict)
+    finally:
+        if progress is not None:
+            progress.clear()
+    click.echo(path)
 
 
 @main.command("watch")
@@ -82,18 +91,25 @@ def watch_command(source: Path | None, output: Path | None, layout: str, marks: 
         pass
 
 
-def _progress_line():
-    """On a terminal, one line that follows WeasyPrint's steps page by page; elsewhere (CI,
-    pipes) nothing."""
+class _ProgressLine:
+    """One terminal line that follows the rendering: WeasyPrint's steps page by page, for
+    each part being rendered and the chapters it holds."""
+
+    def __init__(self) -> None:
+        self.width = max(20, shutil.get_terminal_size().columns - 1)
+
+    def __call__(self, message: str) -> None:
+        click.echo("\r" + message[:self.width].ljust(self.width), err=True, nl=False)
+
+    def clear(self) -> None:
+        click.echo("\r" + " " * self.width + "\r", err=True, nl=False)
+
+
+def _progress_line() -> _ProgressLine | None:
+    """On a terminal, a progress line; elsewhere (CI, pipes) nothing."""
     if not sys.stderr.isatty() or os.environ.get("CI"):
         return None
-
-    def show(message: str) -> None:
-        click.echo("\r" + message[:70].ljust(70), err=True, nl=False)
-        if message.startswith("Step 7"):
-            click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
-
-    return show
+    return _ProgressLine()
 
 
 @main.command("kpis")

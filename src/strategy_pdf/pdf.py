@@ -8,7 +8,6 @@ once it is complete.
 from __future__ import annotations
 
 import gc
-import io
 import logging
 import os
 import tempfile
@@ -74,6 +73,15 @@ def _warnings_as_errors():
 class Rendered:
     data: bytes
     pages: int
+    bookmark_levels: tuple[int, ...] = ()  # each outline entry's bookmark-level, in order
+
+
+def prepare_weasyprint(project_root: Path):
+    """WeasyPrint, imported once fontconfig is confined to the project's fonts."""
+    _isolate_fontconfig(project_root / FONTS_DIR)
+    import weasyprint
+
+    return weasyprint
 
 
 def render_pdf(html: str, roots: tuple[Path, ...], variant: str | None = None,
@@ -81,9 +89,7 @@ def render_pdf(html: str, roots: tuple[Path, ...], variant: str | None = None,
     """Render ``html`` to PDF bytes; raise RenderError on any WeasyPrint warning.
     ``roots``: the project (styles, fonts; the first) and the sources (figures): nothing else
     may be fetched."""
-    project_root = roots[0]
-    _isolate_fontconfig(project_root / FONTS_DIR)
-    import weasyprint
+    weasyprint = prepare_weasyprint(roots[0])
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     allowed = tuple(root.resolve() for root in roots)
@@ -114,7 +120,8 @@ def render_pdf(html: str, roots: tuple[Path, ...], variant: str | None = None,
             gc.enable()
     if warnings:
         raise RenderError("WeasyPrint could not render cleanly:\n" + "\n".join(f"  {w}" for w in warnings))
-    return Rendered(data, len(document.pages))
+    levels = tuple(level for page in document.pages for level, *_ in page.bookmarks)
+    return Rendered(data, len(document.pages), levels)
 
 
 def write_atomically(data: bytes, target: Path) -> None:
@@ -136,17 +143,3 @@ def write_pdf(html: str, target: Path, roots: tuple[Path, ...], variant: str | N
               progress: Callable[[str], None] | None = None) -> None:
     """Render ``html`` to ``target`` atomically; raise RenderError on any WeasyPrint warning."""
     write_atomically(render_pdf(html, roots, variant, progress).data, target)
-
-
-def merge(parts: list[bytes]) -> bytes:
-    """One PDF of several, pages in order, outlines kept; identical objects (shared font
-    programs, images) stored once."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(io.BytesIO(part))
-    writer.compress_identical_objects()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()

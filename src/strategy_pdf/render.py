@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ class Page:
     stamp: str                     # the source revision in every footer; empty outside git
     created: str                   # ISO date for the PDF metadata; empty when unknown
     first_page: int                # the number of the first page (a part rendered on its own)
+    chapters: tuple[model.Chapter, ...]  # what this page carries: all, or a part's
 
 
 # A text column holds about 27 full-width characters a line and a page about 27 lines.
@@ -89,9 +91,86 @@ def keep_whole(row: model.Row) -> bool:
     return lines <= (KEEP_WHOLE_LINES if row.remarks else KEEP_SHORT_LINES)
 
 
+def opens_page(row: model.Row) -> bool:
+    """A figure too tall to keep whole with its row starts a page: it does not split inside
+    a box, so it would move on alone, leaving its remark behind on the page before."""
+    tallest = max((row.draft, row.current), key=estimated_lines)
+    return (len(tallest) == 1 and isinstance(tallest[0], model.Figure)
+            and estimated_lines(tallest) > KEEP_WHOLE_LINES)
+
+
 def only_headings(row: model.Row) -> bool:
     """A row of headings belongs with the row after it: never the last on a page."""
     return all(isinstance(block, (model.Heading, model.Label, model.Lead)) for block in row.draft + row.current)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of the comparison between two forced page breaks (or more runs in a row): it
+    paginates alone exactly as within the whole, so parts can be rendered side by side."""
+
+    chapters: tuple[model.Chapter, ...]
+    first: bool                    # carries what opens the document (the marks note)
+    last: bool                     # carries what closes it (the KPI appendix)
+    weight: float                  # estimated body lines, to share the parts out evenly
+
+    @property
+    def title(self) -> str:
+        return self.chapters[0].title if len(self.chapters) == 1 else f"{self.chapters[0].title}–{self.chapters[-1].title}"
+
+
+def parts(document: model.Document, count: int) -> tuple[Part, ...]:
+    """The document cut at its forced page breaks (rows with ``break: page``) into at most
+    ``count`` parts of about equal weight; fewer when it has fewer breaks."""
+    runs: list[list[tuple[int, model.Row]]] = [[]]
+    for index, chapter in enumerate(document.chapters):
+        for row in chapter.rows:
+            if row.page_break and runs[-1]:
+                runs.append([])
+            runs[-1].append((index, row))
+    weights = [sum(_row_weight(row) for _, row in run) for run in runs]
+    weights[-1] += _appendix_weight(document)
+    groups = [1] * len(runs) if count >= len(runs) else _even_groups(weights, count)
+    result, start = [], 0
+    for number, size in enumerate(groups):
+        rows = [entry for run in runs[start:start + size] for entry in run]
+        start += size
+        chapters = tuple(
+            dataclasses.replace(document.chapters[index], rows=tuple(row for i, row in rows if i == index))
+            for index in sorted({index for index, _ in rows}))
+        result.append(Part(chapters, first=number == 0, last=number == len(groups) - 1,
+                           weight=sum(weights[start - size:start])))
+    return tuple(result)
+
+
+def _row_weight(row: model.Row) -> float:
+    return 1 + max(estimated_lines(row.draft), estimated_lines(row.current))
+
+
+def _appendix_weight(document: model.Document) -> float:
+    """The KPI appendix, a row per KPI with its chart, renders like about ten body lines a
+    KPI (measured on the real document)."""
+    return 10.0 * len(kpis.register(document, "draft")) if "comparison" in document.kpi_appendix else 0.0
+
+
+def _even_groups(weights: list[float], count: int) -> list[int]:
+    """Sizes of ``count`` consecutive groups of ``weights`` whose heaviest is as light as
+    can be (the classic linear partition; a document has a few dozen breaks at most)."""
+    prefix = [0.0]
+    for weight in weights:
+        prefix.append(prefix[-1] + weight)
+
+    @functools.cache
+    def best(end: int, groups: int) -> tuple[float, tuple[int, ...]]:
+        if groups == 1:
+            return prefix[end], (end,)
+        options = []
+        for start in range(groups - 1, end):
+            heaviest, sizes = best(start, groups - 1)
+            options.append((max(heaviest, prefix[end] - prefix[start]), sizes + (end - start,)))
+        return min(options)
+
+    return list(best(len(weights), count)[1])
 
 
 def make_environment() -> jinja2.Environment:
@@ -108,6 +187,7 @@ def make_environment() -> jinja2.Environment:
     environment.filters["kpi_chart"] = kpis.chart
     environment.tests["kept_whole"] = keep_whole
     environment.tests["only_headings"] = only_headings
+    environment.tests["opens_page"] = opens_page
     environment.tests["heading"] = lambda block: isinstance(block, model.Heading)
     for kind in (model.Label, model.Lead, model.Paragraph, model.Item, model.Note,
                  model.Kpi, model.Table, model.Figure):
@@ -139,7 +219,9 @@ def toc_entries(document: model.Document, side: str, deepest: int = 3) -> tuple[
 def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_dir: Path, *,
                 layout: str = "comparison",
                 underline_note: bool = False, since: str | None = None, stamp: str = "", created: str = "",
-                first_page: int = 1) -> str:
+                first_page: int = 1, part: Part | None = None) -> str:
+    """The whole document as HTML, or one ``part`` of it (whose pages then continue the
+    numbering from where the renderer says)."""
     side = "draft" if layout == "comparison" else layout
     headings = {"comparison": document.subtitle, "draft": document.columns.draft, "current": document.columns.current}
     page = Page(
@@ -151,12 +233,13 @@ def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_
         # The comparison carries the document's own 目次 and a header row on every page;
         # a text alone gets a generated contents page with page numbers.
         toc=toc_entries(document, side) if layout != "comparison" else (),
-        kpis=kpis.register(document, side) if layout in document.kpi_appendix else (),
-        underline_note=underline_note,
+        kpis=kpis.register(document, side) if layout in document.kpi_appendix and (part is None or part.last) else (),
+        underline_note=underline_note and (part is None or part.first),
         since=since,
         stamp=stamp,
         created=created,
         first_page=first_page,
+        chapters=part.chapters if part else document.chapters,
     )
     template = "comparison.html.j2" if layout == "comparison" else "single.html.j2"
     return _shared_environment().get_template(template).render(page=page)
