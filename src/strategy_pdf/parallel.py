@@ -38,11 +38,9 @@ class Renderers:
 
     def __init__(self, roots: tuple[Path, ...], stylesheets: tuple[Path, ...]):
         context = multiprocessing.get_context("fork")
-        warm_up = _WARM_UP.format(links="".join(f'<link rel="stylesheet" href="{path.resolve().as_uri()}">'
-                                                for path in stylesheets))
         self._connection, theirs = context.Pipe()
         # Not a daemon: daemons may not start processes of their own.
-        self._process = context.Process(target=_pool, args=(roots, warm_up, theirs))
+        self._process = context.Process(target=_pool, args=(roots, stylesheets, theirs))
         self._process.start()
         theirs.close()
 
@@ -58,7 +56,8 @@ class Renderers:
 
     def render(self, htmls: list[str], titles: list[str], progress: Callable[[str], None] | None = None) -> pdf.Rendered:
         """Render the parts at once, each in its own process, the pages of each numbered on
-        from the parts before it; raise RenderError with every part's problems."""
+        from the parts before it; raise RenderError with every part's problems. The parts
+        link no stylesheets: the renderer loaded them once, with their fonts."""
         self._connection.send((htmls, titles, progress is not None))
         while True:
             try:
@@ -74,22 +73,26 @@ class Renderers:
                 raise RenderError(value)
 
 
-def _pool(roots: tuple[Path, ...], warm_up: str, parent: Connection) -> None:
+def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], parent: Connection) -> None:
     try:
-        pdf.render_pdf(warm_up, roots)
-    except StrategyPdfError:
-        pass  # the parts will meet the same problem and report it
+        styles = pdf.load_styles(stylesheets, roots)
+        pdf.render_pdf(_WARM_UP, roots, styles=styles)
+    except StrategyPdfError as error:
+        styles, failure = None, str(error)
     import pikepdf  # noqa: F401 — loaded now for the join, while the sources are still being parsed
     try:
         htmls, titles, report = parent.recv()
     except EOFError:
         return  # the build stopped before rendering (a source error)
+    if styles is None:
+        parent.send(("error", failure))
+        return
     context = multiprocessing.get_context("fork")
     connections, processes = [], []
     try:
         for html in htmls:
             ours, theirs = context.Pipe()
-            process = context.Process(target=_renderer, args=(html, roots, theirs, report), daemon=True)
+            process = context.Process(target=_renderer, args=(html, roots, styles, theirs, report), daemon=True)
             process.start()
             theirs.close()
             connections.append(ours)
@@ -119,7 +122,7 @@ class _Abandoned(Exception):
 
 
 # Text in each of the fonts, so that the first render loads and shapes with all of them.
-_WARM_UP = """<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">{links}</head>
+_WARM_UP = """<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"></head>
 <body><p>本文、ひらがな・カタカナ（０１２３）abc 123</p><h1>見出し</h1><p><b>太字</b></p></body></html>"""
 
 
@@ -174,7 +177,7 @@ def _coordinate(connections: list[Connection], processes, titles: list[str], par
     return [results[index] for index in range(count)]
 
 
-def _renderer(html: str, roots: tuple[Path, ...], connection: Connection, report: bool) -> None:
+def _renderer(html: str, roots: tuple[Path, ...], styles: pdf.Styles, connection: Connection, report: bool) -> None:
     def numbering(pages: int) -> tuple[int, int]:
         connection.send(("pages", pages))
         return connection.recv()
@@ -188,7 +191,7 @@ def _renderer(html: str, roots: tuple[Path, ...], connection: Connection, report
 
     try:
         with _numbered_on(numbering), _subsets_shared(sharing):
-            rendered = pdf.render_pdf(html, roots, progress=progress if report else None)
+            rendered = pdf.render_pdf(html, roots, progress=progress if report else None, styles=styles)
         connection.send(("done", rendered))
     except StrategyPdfError as error:
         connection.send(("error", str(error)))
