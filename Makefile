@@ -52,6 +52,9 @@ $(STAMP): pyproject.toml
 	  else echo "missing $$lib: install $(SYSTEM_PACKAGES)" >&2; exit 1; fi; done
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -e '.[test]'
+	@# An editable install leaves our modules uncompiled, and with PYTHONDONTWRITEBYTECODE set
+	@# every run would compile them again before it starts rendering.
+	$(BIN)/python -m compileall -q src/strategy_pdf
 	touch $(STAMP)
 
 # Speed and memory against a plain WeasyPrint render, 1×-8× content: writes docs/performance.md.

@@ -125,7 +125,7 @@ def write_report(rows, watch_seconds: float, watch_ratio: float) -> None:
         f"{platform.python_version()}, WeasyPrint {weasyprint.__version__}, {platform.platform()}.",
         "",
         f"The build renders the comparison in parts, {_default_jobs()} processes side by side "
-        "(one more than the cores); peak memory is the largest process's.",
+        "(the default); peak memory is the largest process's.",
         "",
         "| content | runs | pages | build s | plain s | ratio (range) | build MiB | plain MiB | build KiB | plain KiB | vs 1× |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

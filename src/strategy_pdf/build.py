@@ -51,7 +51,7 @@ class Options:
     stamp: bool = True                    # the source revision in every footer
     print_marks: bool = False             # crop marks and 3 mm bleed
     pdf_variant: str | None = None        # passed to WeasyPrint, e.g. pdf/a-3b
-    jobs: int = 0                         # processes rendering parts side by side; 0: see _jobs
+    jobs: int = 0                         # processes rendering parts side by side; 0: DEFAULT_JOBS
 
 
 def validate(project: Project) -> int:
@@ -150,20 +150,21 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
 
 
 def _renders_in_parts(options: Options) -> bool:
-    """The comparison is rendered in parts, side by side on every core, cut at its forced page
-    breaks. Not a text alone (its contents page needs the page of every heading) nor an
+    """The comparison is rendered in parts, side by side, cut at its forced page breaks.
+    Not a text alone (its contents page needs the page of every heading) nor an
     archival or tagged PDF (written whole by WeasyPrint), nor with one job."""
     return options.layout == "comparison" and not options.pdf_variant and _jobs(options) > 1
 
 
+# Three parts, whatever the machine: how a document is cut decides the PDF's bytes, and the
+# same sources must give the same PDF on a laptop and in CI. Three suit two cores best (a
+# part waiting for the others leaves its core to the third; measured 0.94-0.96x the time of
+# two parts, and four or six gained nothing more), and cost little on one core or on eight.
+DEFAULT_JOBS = 3
+
+
 def _jobs(options: Options) -> int:
-    """One process more than the cores: a part waiting for the others (for its page offset,
-    for the shared glyphs) leaves its core to the spare (measured: 0.94-0.96x the time of
-    one per core; 4 and 6 on 2 cores gained nothing more)."""
-    if options.jobs:
-        return options.jobs
-    cores = parallel.available_cores()
-    return cores + 1 if cores > 1 else 1
+    return options.jobs or DEFAULT_JOBS
 
 
 def build_by_part(project: Project, output: Path, options: Options, cache: dict[str, pdf.Rendered]) -> int:

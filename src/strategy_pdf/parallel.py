@@ -26,10 +26,6 @@ from . import pdf
 from .errors import RenderError, StrategyPdfError
 
 
-def available_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 class Renderers:
     """A renderer started before the document is ready: it imports WeasyPrint and renders a
     warm-up page (fonts loaded, C types parsed: over a second) while the sources are parsed
@@ -79,7 +75,6 @@ def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], parent: Connec
         pdf.render_pdf(_WARM_UP, roots, styles=styles)
     except StrategyPdfError as error:
         styles, failure = None, str(error)
-    import pikepdf  # noqa: F401 — loaded now for the join, while the sources are still being parsed
     try:
         htmls, titles, report = parent.recv()
     except EOFError:
@@ -97,6 +92,7 @@ def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], parent: Connec
             theirs.close()
             connections.append(ours)
             processes.append(process)
+        import pikepdf  # noqa: F401 — for the join: loaded while the parts render, not after
         results = _coordinate(connections, processes, titles, parent,
                               (lambda message: parent.send(("progress", message))) if report else None)
         parent.send(("done", pdf.Rendered(results[0].data if len(results) == 1 else join(results),
