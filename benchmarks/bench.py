@@ -104,13 +104,6 @@ def main() -> None:
     write_report(rows, watch_seconds, watch_ratio)
 
 
-def _default_jobs() -> int:
-    sys.path.insert(0, str(ROOT / "src"))
-    from strategy_pdf.build import Options, _jobs
-
-    return _jobs(Options())
-
-
 def write_report(rows, watch_seconds: float, watch_ratio: float) -> None:
     base = rows[0][2].seconds
     lines = [
@@ -124,8 +117,8 @@ def write_report(rows, watch_seconds: float, watch_ratio: float) -> None:
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
         f"{platform.python_version()}, WeasyPrint {weasyprint.__version__}, {platform.platform()}.",
         "",
-        f"The build renders the comparison in parts, {_default_jobs()} processes side by side "
-        "(the default); peak memory is the largest process's.",
+        "The build renders the comparison in parts side by side, each in its own process (three at 1×, "
+        "more for longer documents, up to eight); peak memory is the largest process's.",
         "",
         "| content | runs | pages | build s | plain s | ratio (range) | build MiB | plain MiB | build KiB | plain KiB | vs 1× |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -1,6 +1,7 @@
 """The comparison rendered in parts side by side: cut where the document forces a page, and
 joined into the same PDF a one-piece render gives."""
 
+import dataclasses
 import multiprocessing
 import shutil
 from pathlib import Path
@@ -37,6 +38,16 @@ def test_parts_are_cut_at_forced_page_breaks_only():
     assert [slug for slug, _ in _chapters(first)] == ["basics"]
     assert _chapters(second)[0] == ("goal", [row.id for row in document.chapters[1].rows])
     assert render.parts(document, 8) == (first, second)  # no more parts than runs between breaks
+
+
+def test_longer_documents_get_more_parts_up_to_a_bound():
+    document = parse.load_document(ROOT / "source")
+    assert render.part_count(document) == render.FEWEST_PARTS == 3  # the real document
+    longer = dataclasses.replace(document, chapters=document.chapters * 2)
+    assert render.FEWEST_PARTS < render.part_count(longer) < render.MOST_PARTS
+    assert render.part_count(dataclasses.replace(document, chapters=document.chapters * 8)) == render.MOST_PARTS
+    tiny = parse.load_document(FIXTURES / "good" / "minimal" / "source")
+    assert render.part_count(tiny) == render.FEWEST_PARTS
 
 
 def test_a_break_inside_a_chapter_cuts_the_chapter_in_two(tmp_path):

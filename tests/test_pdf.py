@@ -92,3 +92,15 @@ def test_metadata_bookmarks_and_draft_mark(minimal_pdf):
 def test_same_sources_give_byte_identical_pdfs(tmp_path, minimal_pdf):
     again = build(fixture_project("good", "minimal"), tmp_path / "again.pdf")
     assert again.read_bytes() == minimal_pdf.read_bytes()
+
+
+def test_renders_are_weasyprints_own_byte_for_byte(tmp_path):
+    """The renderer measures the margin boxes' widths once per distinct content instead of
+    on every page: the PDF must be exactly what WeasyPrint alone writes."""
+    project = fixture_project("good", "minimal")
+    html = html_of(project)
+    ours = pdf.render_pdf(html, (ROOT, project.source)).data
+    import weasyprint
+
+    theirs = weasyprint.HTML(string=html, base_url=ROOT.as_uri() + "/").write_pdf()
+    assert ours == theirs

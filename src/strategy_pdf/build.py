@@ -51,7 +51,7 @@ class Options:
     stamp: bool = True                    # the source revision in every footer
     print_marks: bool = False             # crop marks and 3 mm bleed
     pdf_variant: str | None = None        # passed to WeasyPrint, e.g. pdf/a-3b
-    jobs: int = 0                         # processes rendering parts side by side; 0: DEFAULT_JOBS
+    jobs: int = 0                         # parts rendered side by side; 0: render.part_count
 
 
 def validate(project: Project) -> int:
@@ -141,7 +141,7 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
         # The renderers start first: they load WeasyPrint while the sources are parsed here.
         with parallel.Renderers(roots, project.stylesheets(options.layout, options.print_marks)) as renderers:
             prepared = _prepare(project, options, warn, strict)
-            parts = render.parts(prepared.document, _jobs(options))
+            parts = render.parts(prepared.document, options.jobs or render.part_count(prepared.document))
             rendered = renderers.render([_render(project, options, prepared, prepared.document, part=part,
                                                  linked_styles=False) for part in parts],
                                         [part.title for part in parts], progress)
@@ -153,18 +153,7 @@ def _renders_in_parts(options: Options) -> bool:
     """The comparison is rendered in parts, side by side, cut at its forced page breaks.
     Not a text alone (its contents page needs the page of every heading) nor an
     archival or tagged PDF (written whole by WeasyPrint), nor with one job."""
-    return options.layout == "comparison" and not options.pdf_variant and _jobs(options) > 1
-
-
-# Three parts, whatever the machine: how a document is cut decides the PDF's bytes, and the
-# same sources must give the same PDF on a laptop and in CI. Three suit two cores best (a
-# part waiting for the others leaves its core to the third; measured 0.94-0.96x the time of
-# two parts, and four or six gained nothing more), and cost little on one core or on eight.
-DEFAULT_JOBS = 3
-
-
-def _jobs(options: Options) -> int:
-    return options.jobs or DEFAULT_JOBS
+    return options.layout == "comparison" and not options.pdf_variant and options.jobs != 1
 
 
 def build_by_part(project: Project, output: Path, options: Options, cache: dict[str, pdf.Rendered]) -> int:

@@ -57,7 +57,7 @@ def main() -> None:
 @click.option("--no-stamp", is_flag=True, help="Leave the source revision out of the footer.")
 @click.option("--strict", is_flag=True, help="Fail on lint findings instead of printing them as warnings.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
-              help="Parts of the comparison rendered side by side, each in its own process [default: 3; 1: one piece].")
+              help="Parts of the comparison rendered side by side, each in its own process [default: 3, more for a longer document; 1: one piece].")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and the output path.")
 def build_command(source: Path | None, output: Path | None, output_format: str, layout: str, marks: str,
                   collapse_unchanged: bool, since: str | None, print_marks: bool, pdf_variant: str | None,

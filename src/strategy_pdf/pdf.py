@@ -104,6 +104,54 @@ def _project_only_fetcher(roots: tuple[Path, ...]):
     return ProjectOnlyFetcher()
 
 
+@contextmanager
+def _margin_widths_measured_once():
+    """Every page carries the same running title, draft mark and revision stamp in its margin
+    boxes, and WeasyPrint measures their min- and max-content widths again on each page
+    (about a tenth of a render). Those widths depend only on the boxes' text and the styles
+    that size it: during a render they are measured once per distinct content and reused."""
+    import weasyprint.layout.page as page_layout
+    from weasyprint.formatting_structure import boxes
+
+    originals = page_layout.min_content_width, page_layout.max_content_width
+
+    def measured_once(measure):
+        widths: dict[tuple, float] = {}
+
+        def measure_margin_box(context, box, outer=True):
+            if not isinstance(box, boxes.MarginBox):
+                return measure(context, box, outer)
+            content = tuple(box.descendants())
+            if any(isinstance(child, boxes.ReplacedBox) for child in content):
+                return measure(context, box, outer)
+            key = (box.at_keyword, outer, tuple(_measured_by(child) for child in content))
+            if key not in widths:
+                widths[key] = measure(context, box, outer)
+            return widths[key]
+
+        return measure_margin_box
+
+    page_layout.min_content_width, page_layout.max_content_width = map(measured_once, originals)
+    try:
+        yield
+    finally:
+        page_layout.min_content_width, page_layout.max_content_width = originals
+
+
+# What a box's min- and max-content widths depend on besides its text and font: a margin
+# box and the running element in it are fresh copies on every page, styles included.
+_WIDTH_PROPERTIES = ("font_family", "font_size", "font_weight", "font_style", "font_stretch",
+                     "letter_spacing", "word_spacing", "white_space", "text_indent", "text_transform",
+                     "width", "min_width", "max_width", "box_sizing", "display", "float", "position",
+                     "margin_left", "margin_right", "padding_left", "padding_right",
+                     "border_left_width", "border_right_width", "border_left_style", "border_right_style")
+
+
+def _measured_by(box) -> tuple:
+    return (type(box), getattr(box, "text", None),
+            tuple(repr(box.style[name]) for name in _WIDTH_PROPERTIES))
+
+
 @dataclass(frozen=True)
 class Styles:
     """Stylesheets parsed once, with the fonts they declare loaded, for HTML that does not
@@ -139,7 +187,7 @@ def render_pdf(html: str, roots: tuple[Path, ...], variant: str | None = None,
     weasyprint = prepare_weasyprint(roots[0])
     from weasyprint.urls import FatalURLFetchingError
 
-    with _warnings_as_errors() as warnings, _progress_to(progress):
+    with _warnings_as_errors() as warnings, _progress_to(progress), _margin_widths_measured_once():
         # Layout builds millions of short-lived objects and no cycles worth collecting
         # before the end: the collector only costs time here (about a tenth, measured).
         gc.disable()
