@@ -39,22 +39,25 @@ class Renderers:
         self._process = context.Process(target=_pool, args=(roots, stylesheets, theirs))
         self._process.start()
         theirs.close()
+        self._rendering = False
 
     def __enter__(self) -> "Renderers":
         return self
 
     def __exit__(self, *_) -> None:
-        self._connection.close()  # the pool stops its renderers when it sees this
-        self._process.join(timeout=5)
-        if self._process.is_alive():
+        self._connection.close()  # once rendering, the pool stops its renderers when it sees this
+        if self._rendering:
+            self._process.join(timeout=5)
+        if self._process.is_alive():  # still warming up (the sources failed) or stuck
             self._process.kill()
-            self._process.join()
+        self._process.join()
 
     def render(self, htmls: list[str], titles: list[str], progress: Callable[[str], None] | None = None) -> pdf.Rendered:
         """Render the parts at once, each in its own process, the pages of each numbered on
         from the parts before it; raise RenderError with every part's problems. The parts
         link no stylesheets: the renderer loaded them once, with their fonts."""
         self._connection.send((htmls, titles, progress is not None))
+        self._rendering = True
         while True:
             try:
                 kind, value = self._connection.recv()
