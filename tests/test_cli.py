@@ -46,3 +46,15 @@ def test_build_warns_on_lint_findings_and_quiet_prints_only_the_path(tmp_path):
     assert quiet.exit_code == 0 and quiet.output == f"{target}\n"
     strict = CliRunner().invoke(main, [*args, "--strict"])
     assert strict.exit_code == 1 and "--strict fails on any" in strict.output and "Traceback" not in strict.output
+
+
+def test_progress_line_fits_the_terminal_in_cells(capsys):
+    from strategy_pdf.cli import _ProgressLine
+
+    line = _ProgressLine()
+    line.width = 30
+    line("1/3 目次–基本目標１ 施策（３）（４）: Step 7")
+    shown = capsys.readouterr().err
+    assert shown == "\r1/3 目次–基本目標１ 施策（３）"  # 4 + 2×13 cells: a kanji more would wrap
+    line("short")
+    assert capsys.readouterr().err == "\rshort" + " " * 25

@@ -7,6 +7,7 @@ from pathlib import Path
 import os
 import shutil
 import sys
+import unicodedata
 
 import click
 
@@ -99,7 +100,16 @@ class _ProgressLine:
         self.width = max(20, shutil.get_terminal_size().columns - 1)
 
     def __call__(self, message: str) -> None:
-        click.echo("\r" + message[:self.width].ljust(self.width), err=True, nl=False)
+        # Cut to the terminal's width in cells (a kanji takes two): a wrapped line could not
+        # be drawn over by the next.
+        shown, cells = [], 0
+        for character in message:
+            cell = 2 if unicodedata.east_asian_width(character) in "WF" else 1
+            if cells + cell > self.width:
+                break
+            shown.append(character)
+            cells += cell
+        click.echo("\r" + "".join(shown) + " " * (self.width - cells), err=True, nl=False)
 
     def clear(self) -> None:
         click.echo("\r" + " " * self.width + "\r", err=True, nl=False)
