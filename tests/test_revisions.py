@@ -1,7 +1,6 @@
 """見え消し and change summaries against an earlier revision in a git repository made here."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 

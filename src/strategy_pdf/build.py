@@ -3,7 +3,6 @@ built on it: validate, lint, watch, changes and the KPI export."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import threading
 import time
@@ -102,13 +101,12 @@ def _marks(options: Options) -> str:
     return options.marks if options.layout == "comparison" else "none"
 
 
-def _render(project: Project, options: Options, prepared: _Prepared, document: model.Document,
-            first_page: int = 1, underline_note: bool = True, part: render.Part | None = None,
-            linked_styles: bool = True) -> str:
+def _render(project: Project, options: Options, prepared: _Prepared,
+            first_page: int = 1, part: render.Part | None = None, linked_styles: bool = True) -> str:
     return render.render_html(
-        document, project.stylesheets(options.layout, options.print_marks) if linked_styles else (), project.source,
+        prepared.document, project.stylesheets(options.layout, options.print_marks) if linked_styles else (), project.source,
         layout=options.layout,
-        underline_note=underline_note and _marks(options) != "none",
+        underline_note=_marks(options) != "none",
         since=options.since,
         stamp=prepared.stamp,
         created=prepared.created,
@@ -120,7 +118,7 @@ def _render(project: Project, options: Options, prepared: _Prepared, document: m
 def html_of(project: Project, options: Options = Options()) -> str:
     """The sources as the HTML the PDF is made from."""
     prepared = _prepare(project, options)
-    return _render(project, options, prepared, prepared.document)
+    return _render(project, options, prepared)
 
 
 def build(project: Project, output: Path, output_format: str = "pdf", options: Options = Options(),
@@ -130,20 +128,20 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
     if output_format == "html":
         prepared = _prepare(project, options, warn, strict)
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(_render(project, options, prepared, prepared.document), encoding="utf-8")
+        output.write_text(_render(project, options, prepared), encoding="utf-8")
         return output
     roots = (project.root, project.source)
     if not _renders_in_parts(options):
         prepared = _prepare(project, options, warn, strict)
-        rendered = pdf.render_pdf(_render(project, options, prepared, prepared.document), roots,
+        rendered = pdf.render_pdf(_render(project, options, prepared), roots,
                                   options.pdf_variant, progress)
     else:
         # The renderers start first: they load WeasyPrint while the sources are parsed here.
         with parallel.Renderers(roots, project.stylesheets(options.layout, options.print_marks)) as renderers:
             prepared = _prepare(project, options, warn, strict)
             parts = render.parts(prepared.document, options.jobs or render.part_count(prepared.document))
-            rendered = renderers.render([_render(project, options, prepared, prepared.document, part=part,
-                                                 linked_styles=False) for part in parts],
+            rendered = renderers.render([_render(project, options, prepared, part=part, linked_styles=False)
+                                         for part in parts],
                                         [part.title for part in parts], progress)
     pdf.write_atomically(rendered.data, output)
     return output
@@ -166,7 +164,7 @@ def build_by_part(project: Project, output: Path, options: Options, cache: dict[
     parts = render.parts(prepared.document, len(prepared.document.rows))
     rendered, used, first_page, rendered_count = [], set(), 1, 0
     for part in parts:
-        html = _render(project, options, prepared, prepared.document, first_page=first_page, part=part)
+        html = _render(project, options, prepared, first_page=first_page, part=part)
         key = hashlib.sha256((html + styles).encode("utf-8")).hexdigest()
         if key not in cache:
             cache[key] = pdf.render_pdf(html, (project.root, project.source))

@@ -15,7 +15,7 @@ from . import eras, model
 from .annotate import block_texts
 from .changes import comparison_key
 from .errors import Location, Problem, SourceError, display_path
-from .loader import Mapping, Null, Scalar, Sequence, load_file
+from .loader import Mapping, Scalar, Sequence, load_file
 
 PLACEHOLDER = re.compile(r"[〇○◯]{2,}|[〇○◯][年月日]|（[〇○◯]）")
 BRACKETS = {"「": "」", "『": "』", "（": "）", "〔": "〕", "【": "】"}

@@ -282,7 +282,8 @@ def join(parts: list[pdf.Rendered]) -> bytes:
 
     documents = [pikepdf.open(io.BytesIO(part.data)) for part in parts]
     joined = documents[0]
-    fonts = dict(joined.pages[0].Resources.get("/Font", {}).items()) if len(joined.pages) else {}
+    fonts: dict = {}
+    _share_fonts(joined.pages, fonts)
     destinations = pikepdf.NameTree(joined.Root.Names.Dests) if "/Names" in joined.Root else None
     bookmarks = _bookmarks(joined, 0)
     for document in documents[1:]:

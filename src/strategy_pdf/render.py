@@ -112,7 +112,6 @@ class Part:
     chapters: tuple[model.Chapter, ...]
     first: bool                    # carries what opens the document (the marks note)
     last: bool                     # carries what closes it (the KPI appendix)
-    weight: float                  # estimated body lines, to share the parts out evenly
 
     @property
     def title(self) -> str:
@@ -131,21 +130,14 @@ FEWEST_PARTS, MOST_PARTS = 3, 8
 
 
 def part_count(document: model.Document) -> int:
-    total = sum(_row_weight(row) for row in document.rows) + _appendix_weight(document)
-    return min(MOST_PARTS, max(FEWEST_PARTS, round(total / PART_LINES)))
+    _, weights = _weighted_runs(document)
+    return min(MOST_PARTS, max(FEWEST_PARTS, round(sum(weights) / PART_LINES)))
 
 
 def parts(document: model.Document, count: int) -> tuple[Part, ...]:
     """The document cut at its forced page breaks (rows with ``break: page``) into at most
     ``count`` parts of about equal weight; fewer when it has fewer breaks."""
-    runs: list[list[tuple[int, model.Row]]] = [[]]
-    for index, chapter in enumerate(document.chapters):
-        for row in chapter.rows:
-            if row.page_break and runs[-1]:
-                runs.append([])
-            runs[-1].append((index, row))
-    weights = [sum(_row_weight(row) for _, row in run) for run in runs]
-    weights[-1] += _appendix_weight(document)
+    runs, weights = _weighted_runs(document)
     groups = [1] * len(runs) if count >= len(runs) else _even_groups(weights, count)
     result, start = [], 0
     for number, size in enumerate(groups):
@@ -154,9 +146,22 @@ def parts(document: model.Document, count: int) -> tuple[Part, ...]:
         chapters = tuple(
             dataclasses.replace(document.chapters[index], rows=tuple(row for i, row in rows if i == index))
             for index in sorted({index for index, _ in rows}))
-        result.append(Part(chapters, first=number == 0, last=number == len(groups) - 1,
-                           weight=sum(weights[start - size:start])))
+        result.append(Part(chapters, first=number == 0, last=number == len(groups) - 1))
     return tuple(result)
+
+
+def _weighted_runs(document: model.Document) -> tuple[list[list[tuple[int, model.Row]]], list[float]]:
+    """The runs of rows between forced page breaks, as (chapter index, row), and how many
+    body lines each is estimated to take, the KPI appendix counted with the last."""
+    runs: list[list[tuple[int, model.Row]]] = [[]]
+    for index, chapter in enumerate(document.chapters):
+        for row in chapter.rows:
+            if row.page_break and runs[-1]:
+                runs.append([])
+            runs[-1].append((index, row))
+    weights = [sum(_row_weight(row) for _, row in run) for run in runs]
+    weights[-1] += _appendix_weight(document)
+    return runs, weights
 
 
 def _row_weight(row: model.Row) -> float:
