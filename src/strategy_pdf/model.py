@@ -7,9 +7,22 @@ from typing import Union
 
 from .errors import Location
 
+FieldPath = tuple[Union[str, int], ...]  # a text's place inside its block: ("items", 0, "targets", 1)
+
 
 @dataclass(frozen=True)
-class Heading:
+class Located:
+    """Where each text of a block (or item, stage, box) was written, by field path, so that
+    a finding or a change points at the scalar itself, not at the block that holds it."""
+
+    locations: tuple[tuple[FieldPath, Location], ...] = field(default=(), compare=False, kw_only=True)
+
+    def location_of(self, path: FieldPath, default: Location) -> Location:
+        return dict(self.locations).get(path, default)
+
+
+@dataclass(frozen=True)
+class Heading(Located):
     """A heading; ``level`` 1 is ``１ 基本的考え方``, 2 is 基本目標 or Ⅰ「…」プロジェクト,
     3 is ``（１）…``, 4 is ``①…``."""
 
@@ -19,7 +32,7 @@ class Heading:
 
 
 @dataclass(frozen=True)
-class Label:
+class Label(Located):
     """A bracketed section label such as ``【施策】`` or ``概要``."""
 
     text: str
@@ -27,7 +40,7 @@ class Label:
 
 
 @dataclass(frozen=True)
-class Lead:
+class Lead(Located):
     """The quoted title of a basic goal or project, e.g. ``「…～…～」``."""
 
     text: str
@@ -35,13 +48,13 @@ class Lead:
 
 
 @dataclass(frozen=True)
-class Paragraph:
+class Paragraph(Located):
     text: str
     at: Location
 
 
 @dataclass(frozen=True)
-class Item:
+class Item(Located):
     """A bullet item; the bullet ``・`` is printed by the template, not stored."""
 
     text: str
@@ -49,7 +62,7 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Note:
+class Note(Located):
     """A ``※`` note; the mark is printed by the template, not stored."""
 
     text: str
@@ -57,7 +70,7 @@ class Note:
 
 
 @dataclass(frozen=True)
-class KpiItem:
+class KpiItem(Located):
     """One indicator row: values keep their printed form (``7,000 以上``, ``〇〇``)."""
 
     name: str
@@ -73,7 +86,7 @@ class KpiItem:
 
 
 @dataclass(frozen=True)
-class Kpi:
+class Kpi(Located):
     """A KPI or 数値目標 table: headings with era years, then indicator rows."""
 
     label: str
@@ -85,7 +98,7 @@ class Kpi:
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(Located):
     """A plain table such as the committee member list or the meeting schedule."""
 
     caption: str
@@ -95,7 +108,7 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Box:
+class Box(Located):
     """A box of a diagram: a text, or a titled group of boxes; emphasis draws it heavier."""
 
     text: str
@@ -104,7 +117,7 @@ class Box:
 
 
 @dataclass(frozen=True)
-class Stage:
+class Stage(Located):
     """A column of a diagram (特性, 取組みの方向性, 施策 …): a title over stacked boxes."""
 
     title: str
@@ -120,7 +133,7 @@ class Diagram:
 
 
 @dataclass(frozen=True)
-class Figure:
+class Figure(Located):
     """A figure: drawn from a diagram, shown from an image under source/figures/, or a
     placeholder listing the text fragments the printed figure shows."""
 

@@ -98,6 +98,24 @@ class _Checker:
         return years
 
 
+def _locations(**nodes: Node | None) -> tuple[tuple[model.FieldPath, Location], ...]:
+    """Field path → where its scalar was written; a list's items are located one by one."""
+    located: list[tuple[model.FieldPath, Location]] = []
+    for name, node in nodes.items():
+        if node is None:
+            continue
+        if isinstance(node, Sequence):
+            located += [((name, index), item.at) for index, item in enumerate(node.items)]
+        else:
+            located.append(((name,), node.at))
+            if isinstance(node, Scalar) and name in _LISTS:
+                located.append(((name, 0), node.at))  # a single text stands for a list of one
+    return tuple(located)
+
+
+_LISTS = {"notes", "targets", "target_years", "text", "head"}
+
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -233,7 +251,7 @@ def _side(node: Node | None, path: str, checker: _Checker) -> tuple[model.Block,
     if node is None or isinstance(node, Null):
         return ()
     if isinstance(node, Scalar):
-        return (model.Paragraph(node.text, node.at),)
+        return (model.Paragraph(node.text, node.at, locations=_locations(text=node)),)
     if isinstance(node, Mapping):
         return (_block(node, f"{path}[0]", checker),)
     return tuple(block for i, item in enumerate(node.items)
@@ -242,16 +260,16 @@ def _side(node: Node | None, path: str, checker: _Checker) -> tuple[model.Block,
 
 def _block(node: Node, path: str, checker: _Checker) -> model.Block | None:
     if isinstance(node, Scalar):
-        return model.Paragraph(node.text, node.at)
+        return model.Paragraph(node.text, node.at, locations=_locations(text=node))
     if not isinstance(node, Mapping) or len(node.entries) != 1:
         checker.report(node.at, path, f"expected text or a one-key block ({', '.join(BLOCK_KINDS)})")
         return None
     (kind, (key_at, value)), = node.entries.items()
     inner = _join(path, kind)
     if kind in TEXT_BLOCKS:
-        return TEXT_BLOCKS[kind](checker.text(value, inner), node.at)
+        return TEXT_BLOCKS[kind](checker.text(value, inner), node.at, locations=_locations(text=value))
     if kind in HEADINGS:
-        return model.Heading(HEADINGS[kind], checker.text(value, inner), node.at)
+        return model.Heading(HEADINGS[kind], checker.text(value, inner), node.at, locations=_locations(text=value))
     if kind == "kpi":
         return _kpi(value, inner, checker)
     if kind == "table":
@@ -284,13 +302,16 @@ def _figure(value: Node, path: str, node: Node, checker: _Checker) -> model.Figu
         diagram = model.Diagram(stages=stages, band=band)
     return model.Figure(checker.text(fields.get("title"), _join(path, "title"), required=False),
                         checker.texts(fields.get("text"), _join(path, "text")), node.at,
-                        diagram=diagram, image=image)
+                        diagram=diagram, image=image,
+                        locations=_locations(title=fields.get("title"), text=fields.get("text"),
+                                             image=fields.get("image")))
 
 
 def _stage(node: Node, path: str, checker: _Checker) -> model.Stage:
     fields = checker.fields(node, path, *schema.keys("stage"))
     return model.Stage(checker.text(fields.get("title"), _join(path, "title")),
-                       _boxes(fields.get("boxes"), _join(path, "boxes"), checker))
+                       _boxes(fields.get("boxes"), _join(path, "boxes"), checker),
+                       locations=_locations(title=fields.get("title"), boxes=fields.get("boxes")))
 
 
 def _boxes(node: Node | None, path: str, checker: _Checker) -> tuple[model.Box, ...]:
@@ -302,12 +323,13 @@ def _boxes(node: Node | None, path: str, checker: _Checker) -> tuple[model.Box, 
     boxes = []
     for i, item in enumerate(node.items):
         if isinstance(item, Scalar):
-            boxes.append(model.Box(item.text))
+            boxes.append(model.Box(item.text, locations=_locations(text=item)))
             continue
         fields = checker.fields(item, f"{path}[{i}]", *schema.keys("box"))
         boxes.append(model.Box(checker.text(fields.get("text"), f"{path}[{i}].text"),
                                _boxes(fields.get("boxes"), f"{path}[{i}].boxes", checker),
-                               checker.flag(fields.get("emphasis"), f"{path}[{i}].emphasis")))
+                               checker.flag(fields.get("emphasis"), f"{path}[{i}].emphasis"),
+                               locations=_locations(text=fields.get("text"), boxes=fields.get("boxes"))))
     return tuple(boxes)
 
 
@@ -329,6 +351,8 @@ def _kpi(node: Node, path: str, checker: _Checker) -> model.Kpi:
         target_years=target_years,
         items=tuple(items),
         at=node.at,
+        locations=_locations(label=fields.get("label"), base_label=fields.get("base"),
+                             base_year=fields.get("base_year"), target_years=fields.get("target_years")),
     )
 
 
@@ -358,7 +382,18 @@ def _kpi_item(node: Node, path: str, target_count: int, checker: _Checker) -> mo
         notes=checker.texts(fields.get("notes"), _join(path, "notes")),
         actuals=_actuals(fields.get("actuals"), _join(path, "actuals"), checker),
         at=node.at,
+        locations=_locations(name=fields.get("name"), unit=fields.get("unit"), base=fields.get("base"),
+                             targets=fields.get("targets"), base_year=fields.get("base_year"),
+                             target_years=fields.get("target_years"), repeat=fields.get("repeat"),
+                             notes=fields.get("notes"))
+        + _actual_locations(fields.get("actuals")),
     )
+
+
+def _actual_locations(node: Node | None) -> tuple[tuple[model.FieldPath, Location], ...]:
+    if not isinstance(node, Mapping):
+        return ()
+    return tuple((("actuals", index), value.at) for index, (_, value) in enumerate(node.entries.values()))
 
 
 def _actuals(node: Node | None, path: str, checker: _Checker) -> tuple[tuple[str, str], ...]:
@@ -379,10 +414,13 @@ def _table(node: Node, path: str, checker: _Checker) -> model.Table:
     fields = checker.fields(node, path, *schema.keys("table"))
     head = checker.texts(fields.get("head"), _join(path, "head"))
     rows = []
+    located = list(_locations(caption=fields.get("caption"), head=fields.get("head")))
     rows_node = fields.get("rows")
     if isinstance(rows_node, Sequence):
         for i, row_node in enumerate(rows_node.items):
             cells = checker.texts(row_node, f"{path}.rows[{i}]")
+            located += [(("rows", i, column), cell.at) for column, cell in
+                        enumerate(row_node.items if isinstance(row_node, Sequence) else (row_node,))]
             if head and len(cells) != len(head):
                 checker.report(row_node.at, f"{path}.rows[{i}]",
                                f"{len(cells)} cell(s) but the head has {len(head)} column(s)")
@@ -390,4 +428,4 @@ def _table(node: Node, path: str, checker: _Checker) -> model.Table:
     elif rows_node is not None:
         checker.report(rows_node.at, _join(path, "rows"), "expected a list of rows, each a list of cells")
     return model.Table(caption=checker.text(fields.get("caption"), _join(path, "caption"), required=False),
-                       head=head, rows=tuple(rows), at=node.at)
+                       head=head, rows=tuple(rows), at=node.at, locations=tuple(located))
