@@ -32,7 +32,9 @@ def revised(tmp_path) -> Project:
 
 def test_since_strikes_deleted_and_marks_inserted_text(revised):
     html = html_of(revised, Options(since="meeting-3"))
-    assert '<span class="inserted">第２期</span>総合戦略を策定しました' in html
+    # Both marks on one text: new since meeting 3 (見え消し) and different from the text in force (傍線).
+    assert '<span class="changed inserted">第２期</span>総合戦略を策定しました' in html
+    assert '<span class="changed">いた</span>' in html  # 傍線 stays on the 現行 column
     assert '<span class="inserted">追加された段落。</span>' in html and "（前回以降に追加）" in html
     assert '<span class="deleted">新しい段落です。&lt;script&gt;' in html and "（前回以降に削除）" in html
     assert "meeting-3 以降の変更" in html
@@ -47,7 +49,8 @@ def test_since_builds_a_pdf(revised, tmp_path):
 def test_changes_summary(revised):
     summary = changes(revised, "meeting-3")
     assert "１ 基本的考え方: 1 added, 1 changed, 1 removed" in summary
-    assert "changed  basics-history: …6）年 3 月に{+第２期+}総合戦略を策定し…" in summary
+    assert "changed  basics-history › 1 p: …6）年 3 月に{+第２期+}総合戦略を策定し…" in summary
+    assert "added    basics-added › p 追加された段落。" in summary
     assert summary.splitlines()[-1] == "since meeting-3: 1 added, 1 changed, 1 removed"
 
 

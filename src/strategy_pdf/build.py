@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import annotate, kpis, lint, model, parallel, parse, pdf, render, revisions
+from . import annotate, kpis, lint, model, parallel, parse, pdf, render, revisions, summary
 from .errors import StrategyPdfError
 
 
@@ -74,7 +74,8 @@ def _checked(project: Project, document: model.Document, strict: bool) -> list[l
 class _Prepared:
     """The document ready to render, with what the footer and metadata say of its revision."""
 
-    document: model.Document
+    document: model.Document                  # annotated: marks and structural remarks
+    kpis: tuple[kpis.KpiRecord, ...]          # the KPI appendix, read from the plain sources
     stamp: str
     created: str
 
@@ -87,13 +88,12 @@ def _prepare(project: Project, options: Options, warn: Callable[[lint.Finding], 
             if warn is not None:
                 warn(finding)
     earlier = revisions.load_document_at(project.source, options.since) if options.since else None
-    document = annotate.annotate(document, _marks(options), options.collapse_unchanged)
-    if earlier is not None:
-        document = revisions.mark_since(earlier, document)
+    records = render.appendix(document, options.layout)
+    annotated = annotate.annotate(document, _marks(options), options.collapse_unchanged, earlier)
     if not options.stamp:
-        return _Prepared(document, "", "")
+        return _Prepared(annotated, records, "", "")
     stamp = revisions.current_stamp(project.source)
-    return _Prepared(document, str(stamp) if stamp else "", revisions.creation_date(stamp))
+    return _Prepared(annotated, records, str(stamp) if stamp else "", revisions.creation_date(stamp))
 
 
 def _marks(options: Options) -> str:
@@ -106,6 +106,7 @@ def _render(project: Project, options: Options, prepared: _Prepared,
     return render.render_html(
         prepared.document, project.stylesheets(options.layout, options.print_marks) if linked_styles else (), project.source,
         layout=options.layout,
+        kpi_list=prepared.kpis,
         underline_note=_marks(options) != "none",
         since=options.since,
         stamp=prepared.stamp,
@@ -211,7 +212,7 @@ def watch(project: Project, output: Path, options: Options, report: Callable[[st
 def changes(project: Project, since: str) -> str:
     """A readable summary of the rows added, changed and removed since a git revision."""
     earlier = revisions.load_document_at(project.source, since)
-    return revisions.format_changes(revisions.compare(earlier, parse.load_document(project.source)), since)
+    return summary.format_changes(summary.compare_documents(earlier, parse.load_document(project.source)), since)
 
 
 def export_kpis(project: Project, output_format: str = "csv", column: str = "draft") -> str:

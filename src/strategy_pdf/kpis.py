@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from . import eras, model
-from .changes import comparison_key
+from .diff import comparison_key
 
 
 @dataclass(frozen=True)

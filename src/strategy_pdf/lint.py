@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import eras, model
-from .annotate import block_texts
-from .changes import comparison_key
+from . import eras, model, texts
+from .diff import comparison_key
 from .errors import Location, Problem, SourceError, display_path
 from .loader import Mapping, Scalar, Sequence, load_file
 
@@ -52,26 +51,28 @@ class SpellingRule:
 
 def lint(document: model.Document, spelling: tuple[SpellingRule, ...] = ()) -> list[Finding]:
     findings: list[Finding] = []
+    for place in texts.document_texts(document):
+        if place.text.kind in LINTED and (place.text.value or _must_have_text(place.text.path)):
+            findings += _text_findings(place.text.value, place.text.at, spelling if place.side == "draft" else ())
     for row in document.rows:
-        for side in ("draft", "current"):
-            for block in getattr(row, side):
-                for text, at in _texts_with_places(block):
-                    findings += _text_findings(text, at, spelling if side == "draft" else ())
-                findings += _kpi_year_findings(block)
+        for block in row.draft + row.current:
+            findings += _kpi_year_findings(block)
+            if isinstance(block, model.Figure) and not (block.title or block.text or block.image or block.diagram):
+                findings.append(Finding(block.at, "placeholder", "a figure with nothing in it",
+                                        "give it an image (figures/…), a diagram or its text"))
     findings += _repeat_findings(document)
-    return sorted(findings, key=lambda f: (f.location.file, f.location.line, f.rule))
+    return sorted(findings, key=lambda f: (f.location.file, f.location.line, f.location.column, f.rule))
 
 
-def _texts_with_places(block: model.Block) -> Iterator[tuple[str, Location]]:
-    """The texts lint reads; an empty table cell is a layout, not an unfilled item."""
-    if isinstance(block, model.Kpi):
-        for item in block.items:
-            for text in (item.name, *item.notes, item.base, *item.targets):
-                yield text, item.at or block.at
-    else:
-        for text in block_texts(block):
-            if text or not isinstance(block, model.Table):
-                yield text, block.at
+# Wording and figures are read; years have their own rule.
+LINTED = frozenset({texts.PROSE, texts.VALUE, texts.UNIT, texts.CELL})
+
+
+def _must_have_text(path: model.FieldPath) -> bool:
+    """An empty text is an unfilled item where the sources need one (a paragraph, an
+    indicator's name and figures, a box); an empty caption, unit or table cell is a layout."""
+    return path[-1] in ("text", "name", "base", "title") and path[:1] != ("title",) \
+        or any(name in path for name in ("targets", "notes")) or path[:1] == ("text",)
 
 
 def _text_findings(text: str, at: Location, spelling: tuple[SpellingRule, ...]) -> list[Finding]:

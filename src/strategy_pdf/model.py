@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -146,10 +147,25 @@ class Figure(Located):
 
 Block = Union[Heading, Label, Lead, Paragraph, Item, Note, Kpi, Table, Figure]
 
+# Change marks. 傍線 (CHANGED) marks what differs from the other column; 見え消し marks what
+# changed since an earlier revision: INSERTED text, and DELETED text that is shown struck
+# through in place but is no longer part of the text.
+CHANGED, INSERTED, DELETED = "changed", "inserted", "deleted"
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    marks: frozenset[str] = frozenset()
+
+
+MarkPlace = tuple[str, int, FieldPath]  # side, block index, field path
+
 
 @dataclass(frozen=True)
 class Row:
-    """A draft block beside the current block it replaces; either side may be empty."""
+    """A draft block beside the current block it replaces; either side may be empty.
+    ``marks``: the segments of each marked text, set by annotate; texts stay plain."""
 
     id: str
     draft: tuple[Block, ...]
@@ -157,6 +173,16 @@ class Row:
     remarks: tuple[str, ...]
     page_break: bool
     at: Location
+    marks: tuple[tuple[MarkPlace, tuple[Segment, ...]], ...] = ()
+    empty_side_label: str = ""  # 新設/削除 printed in the empty column (MarkConventions.labels_in)
+
+    def segments(self, side: str, block: int, path: FieldPath) -> tuple[Segment, ...] | None:
+        """The marked segments of one text, or None when it carries no mark."""
+        return self._marks.get((side, block, path))
+
+    @functools.cached_property
+    def _marks(self) -> dict[MarkPlace, tuple[Segment, ...]]:
+        return dict(self.marks)
 
 
 @dataclass(frozen=True)
@@ -186,6 +212,17 @@ class AutoRemarks:
 
 
 @dataclass(frozen=True)
+class MarkConventions:
+    """How an office prints its 新旧対照表 marks: the note above the table, whether a row
+    with one side only is underlined as a whole, and where 新設/削除 stand (in 備考, or in
+    the empty column)."""
+
+    note: str = "（傍線部分は改正部分）"
+    whole_new_rows: bool = False
+    labels_in: str = "remarks"
+
+
+@dataclass(frozen=True)
 class Document:
     title: str
     subtitle: str
@@ -195,6 +232,7 @@ class Document:
     chapters: tuple[Chapter, ...]
     auto_remarks: AutoRemarks = AutoRemarks()
     kpi_appendix: tuple[str, ...] = ("comparison", "draft")  # the layouts that end with the KPI list
+    marks: MarkConventions = MarkConventions()
 
     @property
     def rows(self) -> tuple[Row, ...]:

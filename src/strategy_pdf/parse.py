@@ -181,6 +181,17 @@ def load_document(source_dir: Path) -> model.Document:
         if layout not in ("comparison", "draft", "current"):
             checker.report(fields["kpi_appendix"].at, "kpi_appendix",
                            f"'{layout}' is not a layout; expected comparison, draft or current")
+    mark_fields = checker.fields(fields["marks"], "marks", *schema.keys("marks")) if "marks" in fields else {}
+    conventions = model.MarkConventions()
+    labels_in = checker.text(mark_fields.get("labels_in"), "marks.labels_in", required=False) or conventions.labels_in
+    if labels_in not in schema.LABEL_PLACES:
+        checker.report(mark_fields["labels_in"].at, "marks.labels_in",
+                       f"'{labels_in}' is not a place; expected {' or '.join(schema.LABEL_PLACES)}")
+    conventions = model.MarkConventions(
+        note=checker.text(mark_fields["note"], "marks.note", required=False) if "note" in mark_fields
+        else conventions.note,
+        whole_new_rows=checker.flag(mark_fields.get("whole_new_rows"), "marks.whole_new_rows"),
+        labels_in=labels_in)
     document = model.Document(
         title=checker.text(fields.get("title"), "title"),
         subtitle=checker.text(fields.get("subtitle"), "subtitle", required=False),
@@ -190,6 +201,7 @@ def load_document(source_dir: Path) -> model.Document:
         chapters=tuple(chapters),
         auto_remarks=auto_remarks,
         kpi_appendix=tuple(appendix),
+        marks=conventions,
     )
     if checker.problems:
         raise SourceError(checker.problems)

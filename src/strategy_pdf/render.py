@@ -12,7 +12,6 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import eras, kpis, model
-from .changes import MarkedText, Segment
 
 
 LAYOUTS = ("comparison", "draft", "current")
@@ -205,6 +204,7 @@ def make_environment() -> jinja2.Environment:
     )
     environment.filters["era"] = eras.bracketed
     environment.filters["lines"] = text_with_line_breaks
+    environment.globals["marker"] = BlockMarker
     environment.filters["kpi_chart"] = kpis.chart
     environment.tests["kept_whole"] = keep_whole
     environment.tests["only_headings"] = only_headings
@@ -217,13 +217,34 @@ def make_environment() -> jinja2.Environment:
 
 
 def text_with_line_breaks(text: str) -> Markup:
-    """Escape the text, keep the author's explicit line breaks, and show change marks."""
-    parts = text.segments if isinstance(text, MarkedText) else (Segment(text),)
-    html = []
-    for part in parts:
-        lines = Markup("<br>").join(escape(line) for line in part.text.split("\n"))
-        html.append(Markup('<span class="{}">{}</span>').format(part.mark, lines) if part.mark else lines)
-    return Markup("").join(html)
+    """Escape the text and keep the author's explicit line breaks."""
+    return Markup("<br>").join(escape(line) for line in text.split("\n"))
+
+
+@dataclass(frozen=True)
+class BlockMarker:
+    """What the templates call to print a text of one block: ``m(value, *field path)`` prints
+    the text, with the row's marks for that field when it carries any."""
+
+    row: model.Row
+    side: str
+    block: int
+
+    def __call__(self, value: str, *path, era: bool = False, whole_if: tuple = ()) -> Markup:
+        segments = self.row.segments(self.side, self.block, tuple(path))
+        if whole_if and (other := self.row.segments(self.side, self.block, tuple(whole_if))):
+            marks = frozenset().union(*(segment.marks for segment in other)) - {model.DELETED}
+            segments = (model.Segment(value, marks or frozenset({model.INSERTED})),)
+        if segments is None:
+            html = text_with_line_breaks(value)
+        else:
+            if "".join(s.text for s in segments if model.DELETED not in s.marks) != value and not whole_if \
+                    and not all(model.DELETED in s.marks for s in segments):
+                raise ValueError(f"marks of {self.row.id} {self.side} {self.block} {path} do not fit its text")
+            html = Markup("").join(
+                Markup('<span class="{}">{}</span>').format(" ".join(sorted(s.marks)), text_with_line_breaks(s.text))
+                if s.marks else text_with_line_breaks(s.text) for s in segments)
+        return Markup("（{}）").format(html) if era and value else html
 
 
 def toc_entries(document: model.Document, side: str, deepest: int = 3) -> tuple[TocEntry, ...]:
@@ -237,8 +258,15 @@ def toc_entries(document: model.Document, side: str, deepest: int = 3) -> tuple[
     )
 
 
+def appendix(document: model.Document, layout: str) -> tuple[kpis.KpiRecord, ...]:
+    """The KPI list that ends a layout, when the document asks for one: the register of the
+    layout's column, read from the sources as written (never from marked text)."""
+    return kpis.register(document, "draft" if layout == "comparison" else layout) \
+        if layout in document.kpi_appendix else ()
+
+
 def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_dir: Path, *,
-                layout: str = "comparison",
+                layout: str = "comparison", kpi_list: tuple[kpis.KpiRecord, ...] = (),
                 underline_note: bool = False, since: str | None = None, stamp: str = "", created: str = "",
                 first_page: int = 1, part: Part | None = None) -> str:
     """The whole document as HTML, or one ``part`` of it (whose pages then continue the
@@ -254,7 +282,7 @@ def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_
         # The comparison carries the document's own 目次 and a header row on every page;
         # a text alone gets a generated contents page with page numbers.
         toc=toc_entries(document, side) if layout != "comparison" else (),
-        kpis=kpis.register(document, side) if layout in document.kpi_appendix and (part is None or part.last) else (),
+        kpis=kpi_list if part is None or part.last else (),
         underline_note=underline_note and (part is None or part.first),
         since=since,
         stamp=stamp,

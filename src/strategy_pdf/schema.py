@@ -28,6 +28,12 @@ SHAPES: dict[str, tuple[Key, ...]] = {
         Key("chapters", "chapters", "Chapter files in order, without .yaml.", True),
         Key("auto_remarks", "auto_remarks", "Remarks for rows with one side when the author wrote none."),
         Key("kpi_appendix", "layouts", "Layouts that end with the list of every KPI (default: comparison, draft)."),
+        Key("marks", "marks", "How this office prints its change marks: the note, new rows, where 新設/削除 stand."),
+    ),
+    "marks": (
+        Key("note", "text", "Printed above the table, e.g. （傍線部分は改正部分） (the default) or （下線部分は改正部分）."),
+        Key("whole_new_rows", "flag", "Underline a row that has only one side as a whole (default: no)."),
+        Key("labels_in", "label_place", "Where 新設/削除 (auto_remarks) stand: remarks (default) or column (the empty one)."),
     ),
     "columns": (
         Key("draft", "text", "E.g. 第２期（案）", True),
@@ -94,6 +100,8 @@ SHAPES: dict[str, tuple[Key, ...]] = {
     ),
 }
 
+LABEL_PLACES = ("remarks", "column")
+
 TEXT_BLOCKS = {
     "p": "A paragraph.",
     "label": "A bracketed label such as 【施策】.",
@@ -132,6 +140,8 @@ def _kind(kind: str) -> dict:
         return {"type": "array", "items": {"type": "array", "items": text}}
     if kind == "actuals":
         return {"type": "object", "propertyNames": _kind("era"), "additionalProperties": text}
+    if kind == "label_place":
+        return {"enum": list(LABEL_PLACES)}
     if kind == "layouts":
         return {"type": "array", "items": {"enum": ["comparison", "draft", "current"]}}
     if kind == "boxes":

@@ -5,7 +5,7 @@
 
 import pytest
 
-from strategy_pdf.changes import CHANGED, MarkedText, changed_spans, mark_units
+from strategy_pdf.diff import changed_spans, compare_streams
 
 
 def show(text: str, spans) -> str:
@@ -74,13 +74,36 @@ def test_long_texts_keep_frequent_characters():
     # difflib's autojunk would drop characters that are frequent in 200+ character texts.
     common = "本市の強みや特性を生かしながら、多様な主体と連携のうえ、" * 10
     old_spans, new_spans = changed_spans(common + "対策を取りまとめています。", common + "対策を取りまとめたものです。")
-    assert show(common + "対策を取りまとめています。", old_spans).endswith("対策を取りまとめ[ていま]す。")
+    # (One kana left at the end, す, is no word of its own: it goes with the change.)
+    assert show(common + "対策を取りまとめています。", old_spans).endswith("対策を取りまとめ[ています]。")
 
 
-def test_mark_units_diffs_a_side_as_one_stream():
-    old_units, new_units = mark_units(["①新事業の創出支援", "食品産業で促進します。"],
-                                      ["①新事業の創出支援", "食品産業で支援します。"], CHANGED, CHANGED)
-    assert all(isinstance(unit, MarkedText) for unit in old_units + new_units)
-    assert [str(unit) for unit in new_units] == ["①新事業の創出支援", "食品産業で支援します。"]
-    assert not any(segment.mark for segment in new_units[0].segments)
-    assert [(s.text, s.mark) for s in new_units[1].segments if s.mark] == [("支援", CHANGED)]
+def test_streams_diff_a_side_as_one_stream():
+    result = compare_streams(["①新事業の創出支援", "食品産業で促進します。"], ["①新事業の創出支援", "食品産業で支援します。"])
+    assert result.new_spans == ((), ((5, 7),)) and result.old_spans == ((), ((5, 7),))
+    (change,) = result.changes
+    assert (change.new_unit, change.deleted, change.inserted) == (1, "促進", "支援")
+
+
+def test_a_number_moved_to_another_item_is_marked():
+    """g2-m2-3: the draft's ③ is the item that is ④ in the text in force."""
+    result = compare_streams(["③放課後児童対策を推進します。", "④子ども・青少年の健全育成を推進します。"],
+                             ["③子ども・青少年の健全育成を推進します。"])
+    assert result.new_spans == (((0, 1),),)
+    assert result.old_spans == (((0, 15),), ((0, 1),))
+
+
+def test_a_kana_word_is_not_cut():
+    """p2-outline-5: このため → これらの marks both words whole, こ included."""
+    assert marks("このため、農業", "これらの新技術") == ("[このため、農業]", "[これらの新技術]")
+    assert marks("このため、", "これらの、")[1].startswith("[これらの]")
+
+
+def test_a_stream_against_nothing_is_changed_whole():
+    result = compare_streams([], ["新しい段落。", "二つ目。"])
+    assert result.new_spans == (((0, 6),), ((0, 4),))
+
+
+def test_a_space_changed_alone_inside_a_change():
+    """Found by the property test: a lone space on one side is in no word."""
+    assert marks("17 のゴールからなる", "17 のゴ らなる") == ("17 のゴ[ールか]らなる", "17 のゴ[ ]らなる")
