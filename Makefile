@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: pdf html test golden schema validate lint artifacts bench clean
+.PHONY: pdf html test fuzz golden schema validate lint artifacts bench clean
 
 pdf: $(STAMP)
 	$(BIN)/strategy-pdf build --layout comparison --output build/comparison.pdf
@@ -35,6 +35,10 @@ schema: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The marks' property test with many more random edits than make test runs.
+fuzz: $(STAMP)
+	STRATEGY_PDF_FUZZ_EXAMPLES=3000 $(BIN)/python -m pytest -q tests/test_marks_invariant.py
 
 # Regenerate the golden HTML snapshots after an intended template change; review the diff.
 golden: $(STAMP)

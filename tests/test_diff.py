@@ -107,3 +107,8 @@ def test_a_stream_against_nothing_is_changed_whole():
 def test_a_space_changed_alone_inside_a_change():
     """Found by the property test: a lone space on one side is in no word."""
     assert marks("17 のゴールからなる", "17 のゴ らなる") == ("17 のゴ[ールか]らなる", "17 のゴ[ ]らなる")
+
+
+def test_a_figure_is_marked_whole():
+    assert marks("2,692", "2,700") == ("[2,692]", "[2,700]")
+    assert marks("目標 0.90 以上", "目標 0.95 以上") == ("目標 [0.90] 以上", "目標 [0.95] 以上")

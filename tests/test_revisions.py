@@ -8,6 +8,7 @@ from strategy_pdf.build import Options, Project, build, changes, html_of
 from strategy_pdf.revisions import RevisionError
 
 from .conftest import FIXTURES, ROOT, git
+from .pdf_reading import read_pages
 
 
 
@@ -27,6 +28,9 @@ def revised(tmp_path) -> Project:
     text = text.replace("  - id: basics-new\n    draft:\n      - 新しい段落です。<script>alert(1)</script> & <b>太字ではない</b>\n",
                         "  - id: basics-added\n    draft: 追加された段落。\n")
     basics.write_text(text, encoding="utf-8")
+    goal = source / "goal.yaml"
+    goal.write_text(goal.read_text(encoding="utf-8").replace('targets: ["2,541", "2,692"]', 'targets: ["2,541", "2,700"]'),
+                    encoding="utf-8")
     return Project(root=ROOT, source=source)
 
 
@@ -42,8 +46,23 @@ def test_since_strikes_deleted_and_marks_inserted_text(revised):
     assert html.index("row-basics-history") < html.index("row-basics-new") < html.index("row-basics-added")
 
 
-def test_since_builds_a_pdf(revised, tmp_path):
-    assert build(revised, tmp_path / "since.pdf", options=Options(since="meeting-3")).stat().st_size > 0
+def test_since_builds_a_pdf_with_both_kinds_of_marks(revised, tmp_path):
+    path = build(revised, tmp_path / "since.pdf", options=Options(since="meeting-3"))
+    first = read_pages(path)[0].text
+    assert "meeting-3 以降の変更" in first and "上線は追加" in first and "（傍線部分は改正部分）" in first
+    assert "第２期" in first and "前回以降に追加" in first
+
+
+def appendix(html: str) -> str:
+    return html[html.index('<section class="kpi-appendix">'):html.index("</section>")]
+
+
+def test_since_leaves_the_kpi_appendix_as_the_sources_say(revised):
+    """Values are read from the sources, never from marked text: 2,692 → 2,700 prints 2,700."""
+    plain, since = html_of(revised, Options()), html_of(revised, Options(since="meeting-3"))
+    assert appendix(since) == appendix(plain)
+    assert "2,700" in appendix(plain) and "2,692" not in appendix(plain)
+    assert '<span class="deleted">2,692</span><span class="changed inserted">2,700</span>' in since
 
 
 def test_changes_summary(revised):
@@ -51,7 +70,8 @@ def test_changes_summary(revised):
     assert "１ 基本的考え方: 1 added, 1 changed, 1 removed" in summary
     assert "changed  basics-history › 1 p: …6）年 3 月に{+第２期+}総合戦略を策定し…" in summary
     assert "added    basics-added › p 追加された段落。" in summary
-    assert summary.splitlines()[-1] == "since meeting-3: 1 added, 1 changed, 1 removed"
+    assert "changed  goal-heading › 3 kpi › 市内総生産額 › 目標値（R5）: [-2,692-]{+2,700+}" in summary
+    assert summary.splitlines()[-1] == "since meeting-3: 1 added, 2 changed, 1 removed"
 
 
 def test_unknown_revision_is_a_clean_error(revised):

@@ -185,6 +185,12 @@ def _trim(old: str, new: str, old_span: Span, new_span: Span, old_tokens, new_to
     if (o2 < old_span[1] and _lone_kana_left(old, old_tokens, o2, o2, 1)
             and _lone_kana_left(new, new_tokens, n2, n2, 1)):
         o2, n2 = o2 + 1, n2 + 1
+    # A figure is marked whole: 2,692 → 2,700 marks 2,692, not 692.
+    back = max(_into_number(old, old_tokens, o1, -1), _into_number(new, new_tokens, n1, -1))
+    back = min(back, o1 - old_span[0], n1 - new_span[0])
+    forth = max(_into_number(old, old_tokens, o2, 1), _into_number(new, new_tokens, n2, 1))
+    forth = min(forth, old_span[1] - o2, new_span[1] - n2)
+    o1, n1, o2, n2 = o1 - back, n1 - back, o2 + forth, n2 + forth
     if o2 > o1 and n2 > n1 and min(o2 - o1, n2 - n1) == 1:
         # A lone character changed inside a word on both sides: give back the trimmed
         # characters of that word (they are the same on both sides) so both words mark whole.
@@ -195,6 +201,17 @@ def _trim(old: str, new: str, old_span: Span, new_span: Span, old_tokens, new_to
             forth = min(max(word.end - lone_end, 0), old_span[1] - o2, new_span[1] - n2)
             o1, n1, o2, n2 = o1 - back, n1 - back, o2 + forth, n2 + forth
     return (o1, o2), (n1, n2)
+
+
+NUMBER = re.compile(r"[0-9０-９]")
+
+
+def _into_number(text: str, tokens, cut: int, step: int) -> int:
+    """How far ``cut`` lies inside a number (towards its start for step -1, its end for 1)."""
+    word = next((t for t in tokens if t.start < cut < t.end), None)
+    if word is None or not NUMBER.match(text[word.start]):
+        return 0
+    return cut - word.start if step < 0 else word.end - cut
 
 
 def _lone_kana_left(text: str, tokens, character: int, cut: int, step: int) -> bool:
