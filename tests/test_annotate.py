@@ -83,3 +83,16 @@ def test_since_and_underline_marks_stand_together():
     annotated = rows(annotate.annotate(plain, earlier=earlier))["basics-history"]
     assert marked(annotated, "draft", model.INSERTED) == {(0, ("text",)): ["平成 28（2016）年 3 月に"]}
     assert marked(annotated, "current") == {(0, ("text",)): ["いた"]}
+
+
+def test_office_conventions():
+    """labels_in: column writes （新設）/（削除） in the empty column instead of 備考;
+    whole_new_rows underlines a one-sided row whole; the note is the office's."""
+    conventions = model.MarkConventions(note="（下線部分は改正部分）", whole_new_rows=True, labels_in="column")
+    annotated = rows(annotate.annotate(dataclasses.replace(document(), marks=conventions)))
+    new_row = annotated["basics-new"]
+    assert new_row.remarks == () and new_row.empty_side_label == "（新設）"
+    assert marked(new_row, "draft") == {(0, ("text",)): [new_row.draft[0].text]}
+    assert marked(annotated["basics-quake"], "current")  # the text in force's deleted row, whole
+    default = rows(annotate.annotate(document()))["basics-new"]
+    assert default.remarks == ("新設",) and default.empty_side_label == "" and not default.marks
