@@ -70,16 +70,21 @@ class _Comparison:
 
     def fields(self, old: list[Ref], new: list[Ref]) -> diff.StreamDiff:
         """Compare two lists of texts as one stream and record what differs."""
-        result = diff.compare_streams([text.value for _, text in old], [text.value for _, text in new])
-        for refs, spans, store in ((old, result.old_spans, self.old_spans), (new, result.new_spans, self.new_spans)):
-            for (block, text), local in zip(refs, spans):
-                if local:
-                    store[(block, text.path)] = store.get((block, text.path), ()) + local
+        return self._stream([(ref, ref[1].value) for ref in old], [(ref, ref[1].value) for ref in new])
+
+    def _stream(self, old: list[tuple[Ref | int, str]], new: list[tuple[Ref | int, str]]) -> diff.StreamDiff:
+        """Compare two streams of units, each a text (its Ref) or a block's opaque token (the
+        block's index), and record the changed spans and the changes of the texts."""
+        result = diff.compare_streams([unit for _, unit in old], [unit for _, unit in new])
+        for units, spans, store in ((old, result.old_spans, self.old_spans), (new, result.new_spans, self.new_spans)):
+            for (ref, _), local in zip(units, spans):
+                if local and not isinstance(ref, int):
+                    key = (ref[0], ref[1].path)
+                    store[key] = store.get(key, ()) + local
         for change in result.changes:
-            deleted, inserted = change.deleted, change.inserted
+            deleted, inserted = diff.OPAQUE.sub("", change.deleted), diff.OPAQUE.sub("", change.inserted)
             if deleted or inserted:
-                self.changes.append(FieldChange(old[change.old_unit] if old else None,
-                                                new[change.new_unit] if new else None,
+                self.changes.append(FieldChange(_text_of(old, change.old_unit), _text_of(new, change.new_unit),
                                                 change.old_span, change.new_span, deleted, inserted))
         return result
 
@@ -93,8 +98,7 @@ class _Comparison:
 
     def flow(self, old: tuple[model.Block, ...], new: tuple[model.Block, ...]) -> None:
         old_units, new_units = self._flow_units(old), self._flow_units(new)
-        stream = diff.compare_streams([unit for _, unit in old_units], [unit for _, unit in new_units])
-        self._record_flow(old_units, new_units, stream)
+        stream = self._stream(old_units, new_units)
         # Matched opaque tokens are unmarked, and the stream matches in order: the n-th
         # unmarked table of one side is the n-th of the other.
         old_matched = [unit for (unit, _), spans in zip(old_units, stream.old_spans) if isinstance(unit, int) and not spans]
@@ -119,21 +123,6 @@ class _Comparison:
             else:
                 units += [(ref, ref[1].value) for ref in self.refs(blocks, index)]
         return units
-
-    def _record_flow(self, old_units, new_units, stream: diff.StreamDiff) -> None:
-        old_refs = [unit for unit, _ in old_units]
-        new_refs = [unit for unit, _ in new_units]
-        for refs, spans, store in ((old_refs, stream.old_spans, self.old_spans),
-                                   (new_refs, stream.new_spans, self.new_spans)):
-            for ref, local in zip(refs, spans):
-                if not isinstance(ref, int) and local:
-                    store[(ref[0], ref[1].path)] = local
-        for change in stream.changes:
-            deleted, inserted = diff.OPAQUE.sub("", change.deleted), diff.OPAQUE.sub("", change.inserted)
-            if deleted or inserted:
-                self.changes.append(FieldChange(_flow_ref(old_refs, change.old_unit),
-                                                _flow_ref(new_refs, change.new_unit),
-                                                change.old_span, change.new_span, deleted, inserted))
 
     def block(self, old_blocks, old_index: int, new_blocks, new_index: int) -> None:
         old, new = old_blocks[old_index], new_blocks[new_index]
@@ -245,9 +234,9 @@ def _western(year: str) -> int | str:
         return year
 
 
-def _flow_ref(refs: list[Ref | int], unit: int) -> Ref | None:
-    """The text a change in the stream falls in; None for a block's opaque token."""
-    ref = refs[unit] if refs and unit < len(refs) else None
+def _text_of(units: list[tuple[Ref | int, str]], unit: int) -> Ref | None:
+    """The text a change in a stream falls in; None for a block's opaque token or no text."""
+    ref = units[unit][0] if unit < len(units) else None
     return None if isinstance(ref, int) else ref
 
 

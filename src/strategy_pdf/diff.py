@@ -41,7 +41,10 @@ class _Token:
 
 def comparison_key(text: str) -> str:
     """What two texts must share to count as the same: NFKC width, no white space."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _WHITE_SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+_WHITE_SPACE = re.compile(r"\s+")
 
 
 
@@ -60,11 +63,11 @@ Span = tuple[int, int]
 def changed_pairs(old: str, new: str) -> list[tuple[Span, Span]]:
     """Each change as (span in old, span in new), in order; an empty span (i, i) anchors a
     pure insertion or deletion at its place in the other text."""
+    if old == new:
+        return []
     old_tokens, new_tokens = _tokens(old, raw=False), _tokens(new, raw=False)
     raw = [t.key for t in old_tokens] == [t.key for t in new_tokens]
     if raw:
-        if old == new:
-            return []
         # Only white space or character width differ: then those are the change.
         old_tokens, new_tokens = _tokens(old, raw=True), _tokens(new, raw=True)
     matcher = difflib.SequenceMatcher(None, [t.key for t in old_tokens], [t.key for t in new_tokens],
