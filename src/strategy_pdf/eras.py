@@ -17,6 +17,12 @@ def western_year(abbreviation: str) -> int:
     return ERAS[era][1] + (1 if number == "元" else int(number))
 
 
+def abbreviation(year: int) -> str:
+    """The era year a Western year is written as: 2016 → ``H28``, 2019 → ``R1`` (令和 from its first year)."""
+    era = max((start, letter) for letter, (_, start) in ERAS.items() if year > start)[1]
+    return f"{era}{year - ERAS[era][1]}"
+
+
 def bracketed(abbreviation: str) -> str:
     """The form printed in table headings: ``H27`` → ``（H27）``; empty stays empty."""
     return f"（{abbreviation}）" if abbreviation else ""

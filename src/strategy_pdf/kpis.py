@@ -8,12 +8,17 @@ import io
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from . import eras, model
 from .diff import comparison_key
+from .errors import Location
+
+# The headings of the register's columns that name an indicator, in every export and in the
+# sheets read back by actuals.
+NUMBER_HEADING, INDICATOR_HEADING = "番号", "指標"
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class KpiRecord:
     actuals: tuple[tuple[str, str], ...]   # (era year, value)
     notes: tuple[str, ...]
     repeat_of: int | None                  # number of the record it repeats
+    at: Location | None = field(default=None, compare=False)  # the indicator's item in its source file
 
 
 def register(document: model.Document, side: str = "draft") -> tuple[KpiRecord, ...]:
@@ -57,15 +63,43 @@ def register(document: model.Document, side: str = "draft") -> tuple[KpiRecord, 
                         kind=kind, indicator=str(item.name), unit=item.unit, base=str(item.base),
                         base_year=item.base_year or block.base_year,
                         targets=tuple(zip(map(str, item.targets), years)), actuals=item.actuals,
-                        notes=tuple(map(str, item.notes)), repeat_of=repeat_of))
+                        notes=tuple(map(str, item.notes)), repeat_of=repeat_of, at=item.at))
     return tuple(records)
 
 
-def numeric(value: str) -> float | None:
+# A number as the document prints it: 2,325 · －37 · 0.56 · 7,000 以上 (full-width forms too).
+PRINTED_NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?"
+                            r"(?:\s*(?P<bound>以上|以下))?$")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A printed value read as a number; ``bound`` 以上 or 以下 makes it a threshold."""
+
+    number: float
+    decimals: int
+    bound: str = ""
+
+    def printed(self) -> str:
+        """The document's form: thousands separated, a full-width minus, the decimals kept."""
+        digits = f"{abs(self.number):,.{self.decimals}f}"
+        return ("－" if self.number < 0 else "") + digits + (f" {self.bound}" if self.bound else "")
+
+
+def value(printed: str) -> Value | None:
+    """The value a printed text stands for, or None when it is not a number as printed (〇〇)."""
+    text = unicodedata.normalize("NFKC", printed).replace("−", "-").strip()
+    match = PRINTED_NUMBER.match(text)
+    if not match:
+        return None
+    number = float(match["whole"].replace(",", "") + (f".{match['fraction']}" if match["fraction"] else ""))
+    return Value(-number if match["sign"] == "-" else number, len(match["fraction"] or ""), match["bound"] or "")
+
+
+def numeric(printed: str) -> float | None:
     """The number a printed value stands for: －1,394 → -1394, 7,000 以上 → 7000, 〇〇 → None."""
-    text = unicodedata.normalize("NFKC", value).replace(",", "").replace("−", "-").strip()
-    match = re.match(r"^[-+]?\d+(\.\d+)?", text)
-    return float(match.group()) if match else None
+    read = value(printed)
+    return read.number if read else None
 
 
 def _points(record: KpiRecord) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:

@@ -223,6 +223,19 @@ class MarkConventions:
 
 
 @dataclass(frozen=True)
+class GradeRule:
+    """One grade of the annual review: given when the target is ``met``, when the achievement
+    rate is ``≥`` or ``>`` ``percent``, or (``else``) to every other rate; rules apply in order."""
+
+    grade: str
+    condition: str          # met, ≥, > or else
+    percent: float = 0.0
+
+
+DEFAULT_GRADES = (GradeRule("A", "met"), GradeRule("B", "≥", 50.0), GradeRule("C", ">", 0.0), GradeRule("D", "else"))
+
+
+@dataclass(frozen=True)
 class Document:
     title: str
     subtitle: str
@@ -233,6 +246,7 @@ class Document:
     auto_remarks: AutoRemarks = AutoRemarks()
     kpi_appendix: tuple[str, ...] = ("comparison", "draft")  # the layouts that end with the KPI list
     marks: MarkConventions = MarkConventions()
+    grades: tuple[GradeRule, ...] = DEFAULT_GRADES            # the review's grades, best first
 
     @property
     def rows(self) -> tuple[Row, ...]:

@@ -192,6 +192,7 @@ def load_document(source_dir: Path) -> model.Document:
         else conventions.note,
         whole_new_rows=checker.flag(mark_fields.get("whole_new_rows"), "marks.whole_new_rows"),
         labels_in=labels_in)
+    grades = _grades(fields["grades"], checker) if "grades" in fields else model.DEFAULT_GRADES
     document = model.Document(
         title=checker.text(fields.get("title"), "title"),
         subtitle=checker.text(fields.get("subtitle"), "subtitle", required=False),
@@ -202,10 +203,31 @@ def load_document(source_dir: Path) -> model.Document:
         auto_remarks=auto_remarks,
         kpi_appendix=tuple(appendix),
         marks=conventions,
+        grades=grades,
     )
     if checker.problems:
         raise SourceError(checker.problems)
     return document
+
+
+def _grades(node: Node, checker: _Checker) -> tuple[model.GradeRule, ...]:
+    if not isinstance(node, Mapping) or not node.entries:
+        checker.report(node.at, "grades", "expected a mapping of grades to conditions, e.g. {A: met, B: ≥ 50, C: > 0, D: else}")
+        return model.DEFAULT_GRADES
+    rules = []
+    for grade, (key_at, value) in node.entries.items():
+        condition = checker.text(value, f"grades.{grade}").strip()
+        if not re.match(schema.GRADE_CONDITION, condition):
+            checker.report(value.at, f"grades.{grade}", f"'{condition}' is not a condition; expected met, ≥ N, > N or else")
+            continue
+        if condition in ("met", "else"):
+            rules.append(model.GradeRule(grade, condition))
+        else:
+            operator = ">" if condition.startswith(">") and not condition.startswith(">=") else "≥"
+            rules.append(model.GradeRule(grade, operator, float(re.search(r"-?\d+(\.\d+)?", condition).group())))
+    if rules and rules[-1].condition != "else":
+        checker.report(node.at, "grades", "the last grade takes every other rate: give it the condition else")
+    return tuple(rules)
 
 
 def _check_unique_ids(chapters: list[model.Chapter], checker: _Checker) -> None:

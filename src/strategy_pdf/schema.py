@@ -28,6 +28,8 @@ SHAPES: dict[str, tuple[Key, ...]] = {
         Key("chapters", "chapters", "Chapter files in order, without .yaml.", True),
         Key("auto_remarks", "auto_remarks", "Remarks for rows with one side when the author wrote none."),
         Key("kpi_appendix", "layouts", "Layouts that end with the list of every KPI (default: comparison, draft)."),
+        Key("grades", "grades", "Grades of the annual review, best first: met, ≥ N or > N (percent achieved), "
+                                "else for the last (default {A: met, B: ≥ 50, C: > 0, D: else})."),
         Key("marks", "marks", "How this office prints its change marks: the note, new rows, where 新設/削除 stand."),
     ),
     "marks": (
@@ -115,6 +117,10 @@ SHAPED_BLOCKS = ("kpi", "table", "figure")
 BLOCK_KINDS = sorted([*TEXT_BLOCKS, *HEADINGS, *SHAPED_BLOCKS])
 
 
+# A grade's condition in document.yaml: met, ≥ 50 (or >= 50), > 0, else.
+GRADE_CONDITION = r"^(met|else|(≥|>=|>)\s*-?\d+(\.\d+)?\s*%?)$"
+
+
 def keys(shape: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(allowed, required) key names of a shape."""
     return (tuple(key.name for key in SHAPES[shape]), tuple(key.name for key in SHAPES[shape] if key.required))
@@ -142,6 +148,8 @@ def _kind(kind: str) -> dict:
         return {"type": "object", "propertyNames": _kind("era"), "additionalProperties": text}
     if kind == "label_place":
         return {"enum": list(LABEL_PLACES)}
+    if kind == "grades":
+        return {"type": "object", "additionalProperties": {"type": "string", "pattern": GRADE_CONDITION}}
     if kind == "layouts":
         return {"type": "array", "items": {"enum": ["comparison", "draft", "current"]}}
     if kind == "boxes":
