@@ -1,5 +1,5 @@
 """The pipeline in order — load and model → annotate → render → pdf — and the commands
-built on it: validate, lint, watch, changes and the KPI export."""
+built on it: validate, lint, watch, changes, the KPI export and the actuals import."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import annotate, kpis, lint, model, parallel, parse, pdf, render, revisions, summary
+from . import actuals, annotate, kpis, lint, model, parallel, parse, pdf, render, revisions, summary
 from .errors import StrategyPdfError
 
 
@@ -219,3 +219,20 @@ def export_kpis(project: Project, output_format: str = "csv", column: str = "dra
     """Every KPI of a column for the open-data portal, as CSV or JSON text."""
     records = kpis.register(parse.load_document(project.source), column)
     return kpis.as_csv(records) if output_format == "csv" else kpis.as_json(records)
+
+
+@dataclass(frozen=True)
+class ActualsWritten:
+    values: int                    # actual values written
+    indicators: int
+    files: tuple[Path, ...]
+
+
+def import_actuals(project: Project, sheet_path: Path, sheet: str | None = None,
+                   column: str = "draft") -> ActualsWritten:
+    """Read a department's sheet and write its actuals into the sources, or nothing at all
+    when any value, year or indicator is wrong (ActualsError names each cell)."""
+    document = parse.load_document(project.source)
+    updates = actuals.plan(kpis.register(document, column), actuals.read_sheet(sheet_path, sheet))
+    files = actuals.write(project.source, document, updates)
+    return ActualsWritten(sum(len(u.values) for u in updates), len(updates), files)

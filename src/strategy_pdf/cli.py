@@ -13,7 +13,8 @@ import click
 
 from . import __version__
 from .annotate import MARK_MODES
-from .build import PDF_VARIANTS, Options, Project, build, changes, check, export_kpis, validate, watch
+from .build import (PDF_VARIANTS, Options, Project, build, changes, check, export_kpis, import_actuals,
+                    validate, watch)
 from .render import LAYOUTS
 from .errors import StrategyPdfError
 
@@ -140,6 +141,19 @@ def kpis_command(source: Path | None, output_format: str, column: str, bom: bool
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(data, encoding="utf-8", newline="")
         click.echo(output)
+
+
+@main.command("actuals")
+@source_option
+@click.argument("sheet_file", metavar="FILE.xlsx|FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sheet", default=None, help="The workbook's sheet to read [default: the first].")
+@click.option("--column", type=click.Choice(["draft", "current"]), default="draft", show_default=True,
+              help="The register (and its 番号) of the draft or of the text in force.")
+def actuals_command(source: Path | None, sheet_file: Path, sheet: str | None, column: str) -> None:
+    """Write the actuals of a sheet (one row per indicator, one column per year) into the sources."""
+    written = import_actuals(Project.at(Path.cwd(), source), sheet_file, sheet, column)
+    click.echo(f"{written.values} actual(s) of {written.indicators} indicator(s) written into "
+               f"{', '.join(map(str, written.files)) or 'no file'}")
 
 
 @main.command("lint")
