@@ -6,7 +6,6 @@ import pytest
 from click.testing import CliRunner
 
 from strategy_pdf import actuals, kpis, parse
-from strategy_pdf.actuals import Cell
 from strategy_pdf.build import Project, import_actuals
 from strategy_pdf.cli import main
 
@@ -112,10 +111,15 @@ def test_year_headings(heading, year):
     assert actuals.year_of(heading) == year
 
 
+def cell_of(value, number_format="General", decimals=0):  # and the decimals of its indicator
+    return actuals.Cell(value, number_format), decimals
+
+
 @pytest.mark.parametrize("cell, printed", [
-    (Cell(2325), "2,325"), (Cell(-37), "－37"), (Cell(0.56), "0.56"), (Cell(0.9, "0.00"), "0.90"),
-    (Cell(60.75, "0.0"), "60.75"), (Cell(7000, '#,##0" 以上"'), "7,000 以上"), (Cell("7,000以上"), "7,000 以上"),
-    (Cell("－1,394"), "－1,394"), (Cell("-1394"), "－1,394"), (Cell("２，３２５"), "2,325"),
-    (Cell("23,25"), None), (Cell("〇〇"), None), (Cell("1.2.3"), None), (Cell(True), None)])
+    (cell_of(2325), "2,325"), (cell_of(-37), "－37"), (cell_of(0.56), "0.56"), (cell_of(0.9, "0.00"), "0.90"),
+    (cell_of(60.75, "0.0"), "60.75"), (cell_of(7000, '#,##0" 以上"'), "7,000 以上"), (cell_of("7,000以上"), "7,000 以上"),
+    (cell_of("－1,394"), "－1,394"), (cell_of("-1394"), "－1,394"), (cell_of("２，３２５"), "2,325"),
+    (cell_of(46, decimals=1), "46.0"),
+    (cell_of("23,25"), None), (cell_of("〇〇"), None), (cell_of("1.2.3"), None), (cell_of(True), None)])
 def test_printed_values(cell, printed):
-    assert actuals.printed_value(cell) == printed
+    assert actuals.printed_value(*cell) == printed

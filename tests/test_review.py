@@ -112,3 +112,10 @@ def test_review_groups_by_goal_and_measure_and_counts_originals_only():
     assert births_again.record.repeat_of == 9
     # 20 indicators, 3 of them （再掲）: 17 counted, one (年転入超過数) graded.
     assert result.counts(result.indicators) == (0, 0, 0, 1, 16)
+
+
+@pytest.mark.parametrize("rate, printed", [
+    (6.25, "6.3％"), (-310.526, "－310.5％"), (100.0, "100.0％"), (0.0, "0.0％"), (-0.04, "0.0％"),
+    (49.99999999999999, "50.0％"), (None, "－")])
+def test_percent(rate, printed):
+    assert review.percent(rate) == printed

@@ -106,8 +106,10 @@ def year_of(heading: object) -> str | None:
     return f"{letter}{1 if match[2] == '元' else int(match[2])}"
 
 
-def printed_value(cell: Cell) -> str | None:
-    """The value as the document prints it, or None when it is not a number as printed."""
+def printed_value(cell: Cell, decimals: int = 0) -> str | None:
+    """The value as the document prints it, or None when it is not a number as printed. A
+    number cell gets at least ``decimals`` (its indicator's baseline has them: 46.0 beside 46.5)
+    and those its number format shows (0.90 from 0.9 in a 0.00 cell); typed text stays as typed."""
     value = cell.value
     if isinstance(value, bool):
         return None
@@ -115,7 +117,7 @@ def printed_value(cell: Cell) -> str | None:
         shown = re.search(r"0\.(0+)", cell.number_format.split(";")[0])
         own = 0 if float(value).is_integer() else len(repr(float(value)).split(".")[1])
         bound = next((b for b in ("以上", "以下") if b in cell.number_format), "")
-        return kpis.Value(float(value), max(own, len(shown[1]) if shown else 0), bound).printed()
+        return kpis.Value(float(value), max(own, decimals, len(shown[1]) if shown else 0), bound).printed()
     read = kpis.value(str(value))
     return read.printed() if read else None
 
@@ -165,9 +167,10 @@ def plan(records: tuple[kpis.KpiRecord, ...], sheet: Sheet) -> tuple[Update, ...
             continue
         seen[original.number] = id_at
         values = []
+        base = kpis.value(original.base)
         for column, cell in cells.items():
             where, year = sheet.where(index, column), years[column]
-            printed = printed_value(cell)
+            printed = printed_value(cell, base.decimals if base else 0)
             if printed is None:
                 problems.append(f"{where}: '{cell.value}' is not a number as the document prints them "
                                 f"(e.g. {VALUE_EXAMPLES})")

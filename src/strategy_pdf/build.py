@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import actuals, annotate, kpis, lint, model, parallel, parse, pdf, render, revisions, summary
+from . import actuals, annotate, kpis, lint, model, parallel, parse, pdf, render, review, revisions, summary
 from .errors import StrategyPdfError
 
 
@@ -33,7 +33,7 @@ class Project:
         return cls(root=root, source=source if source is not None else root / "source")
 
     def stylesheets(self, layout: str, print_marks: bool) -> tuple[Path, ...]:
-        names = ["fonts.css", "base.css", "comparison.css" if layout == "comparison" else "single.css"]
+        names = ["fonts.css", "base.css", {"comparison": "comparison.css", "review": "review.css"}.get(layout, "single.css")]
         if print_marks:
             names.append("print.css")
         return tuple(self.root / "styles" / name for name in names)
@@ -43,7 +43,7 @@ class Project:
 class Options:
     """How to build: which layout, which marks, what to stamp, how to print."""
 
-    layout: str = "comparison"            # comparison, draft or current
+    layout: str = "comparison"            # comparison, draft, current or review
     marks: str = "both"                   # 傍線: both, draft or none
     collapse_unchanged: bool = False      # equal rows as （略）
     since: str | None = None              # git revision for 見え消し
@@ -78,11 +78,14 @@ class _Prepared:
     kpis: tuple[kpis.KpiRecord, ...]          # the KPI appendix, read from the plain sources
     stamp: str
     created: str
+    review: review.Review | None = None   # the review layout's, judged on the parsed document
 
 
 def _prepare(project: Project, options: Options, warn: Callable[[lint.Finding], None] | None = None,
              strict: bool = False) -> _Prepared:
     document = parse.load_document(project.source)
+    # The review reads actuals and targets from the document as parsed, before any mark.
+    judged = review.review(document) if options.layout == "review" else None
     if warn is not None or strict:
         for finding in _checked(project, document, strict):
             if warn is not None:
@@ -91,9 +94,9 @@ def _prepare(project: Project, options: Options, warn: Callable[[lint.Finding], 
     records = render.appendix(document, options.layout)
     annotated = annotate.annotate(document, _marks(options), options.collapse_unchanged, earlier)
     if not options.stamp:
-        return _Prepared(annotated, records, "", "")
+        return _Prepared(annotated, records, "", "", judged)
     stamp = revisions.current_stamp(project.source)
-    return _Prepared(annotated, records, str(stamp) if stamp else "", revisions.creation_date(stamp))
+    return _Prepared(annotated, records, str(stamp) if stamp else "", revisions.creation_date(stamp), judged)
 
 
 def _marks(options: Options) -> str:
@@ -113,6 +116,7 @@ def _render(project: Project, options: Options, prepared: _Prepared,
         created=prepared.created,
         first_page=first_page,
         part=part,
+        review=prepared.review,
     )
 
 

@@ -11,10 +11,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import eras, kpis, model
+from . import eras, kpis, model, review as review_
 
 
-LAYOUTS = ("comparison", "draft", "current")
+LAYOUTS = ("comparison", "draft", "current", "review")
+
+
+REVIEW_HEADING = "数値目標・KPI の達成状況"
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class Page:
     """What the templates receive: one typed object for the whole page."""
 
     document: model.Document
-    layout: str                    # comparison, draft or current
+    layout: str                    # comparison, draft, current or review
     heading: str                   # after the title in the running header
     stylesheets: tuple[str, ...]
     source_uri: str                # figures/ images are found under it
@@ -41,6 +44,7 @@ class Page:
     created: str                   # ISO date for the PDF metadata; empty when unknown
     first_page: int                # the number of the first page (a part rendered on its own)
     chapters: tuple[model.Chapter, ...]  # what this page carries: all, or a part's
+    review: review_.Review | None = None  # the review layout's indicators, rates and grades
 
 
 # A text column holds about 27 full-width characters a line and a page about 27 lines.
@@ -206,6 +210,7 @@ def make_environment() -> jinja2.Environment:
     environment.filters["lines"] = text_with_line_breaks
     environment.globals["marker"] = BlockMarker
     environment.filters["kpi_chart"] = kpis.chart
+    environment.filters["percent"] = review_.percent
     environment.tests["kept_whole"] = keep_whole
     environment.tests["only_headings"] = only_headings
     environment.tests["opens_page"] = opens_page
@@ -261,18 +266,19 @@ def toc_entries(document: model.Document, side: str, deepest: int = 3) -> tuple[
 def appendix(document: model.Document, layout: str) -> tuple[kpis.KpiRecord, ...]:
     """The KPI list that ends a layout, when the document asks for one: the register of the
     layout's column, read from the sources as written (never from marked text)."""
-    return kpis.register(document, "draft" if layout == "comparison" else layout) \
+    return kpis.register(document, layout if layout in ("draft", "current") else "draft") \
         if layout in document.kpi_appendix else ()
 
 
 def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_dir: Path, *,
                 layout: str = "comparison", kpi_list: tuple[kpis.KpiRecord, ...] = (),
                 underline_note: bool = False, since: str | None = None, stamp: str = "", created: str = "",
-                first_page: int = 1, part: Part | None = None) -> str:
+                first_page: int = 1, part: Part | None = None, review: review_.Review | None = None) -> str:
     """The whole document as HTML, or one ``part`` of it (whose pages then continue the
-    numbering from where the renderer says)."""
-    side = "draft" if layout == "comparison" else layout
-    headings = {"comparison": document.subtitle, "draft": document.columns.draft, "current": document.columns.current}
+    numbering from where the renderer says); the review layout shows ``review``."""
+    side = layout if layout in ("draft", "current") else "draft"
+    headings = {"comparison": document.subtitle, "draft": document.columns.draft, "current": document.columns.current,
+                "review": REVIEW_HEADING}
     page = Page(
         document=document,
         layout=layout,
@@ -281,7 +287,7 @@ def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_
         source_uri=source_dir.resolve().as_uri(),
         # The comparison carries the document's own 目次 and a header row on every page;
         # a text alone gets a generated contents page with page numbers.
-        toc=toc_entries(document, side) if layout != "comparison" else (),
+        toc=toc_entries(document, side) if layout in ("draft", "current") else (),
         kpis=kpi_list if part is None or part.last else (),
         underline_note=underline_note and (part is None or part.first),
         since=since,
@@ -289,8 +295,9 @@ def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_
         created=created,
         first_page=first_page,
         chapters=part.chapters if part else document.chapters,
+        review=review,
     )
-    template = "comparison.html.j2" if layout == "comparison" else "single.html.j2"
+    template = {"comparison": "comparison.html.j2", "review": "review.html.j2"}.get(layout, "single.html.j2")
     return _shared_environment().get_template(template).render(page=page)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import eras, kpis, model
 
@@ -64,6 +65,7 @@ class Review:
     goals: tuple[Goal, ...]
     years: tuple[str, ...]     # every year with an actual, in order: the table's columns
     grades: tuple[str, ...]    # the grades in order, then NO_ACTUAL
+    legend: tuple[tuple[str, str], ...]  # (grade, what it means), for the first page
 
     def counts(self, indicators: tuple[Indicator, ...]) -> tuple[int, ...]:
         """How many indicators have each grade; a （再掲） is counted with its original only."""
@@ -138,6 +140,20 @@ def achievements(record: kpis.KpiRecord, rules: tuple[model.GradeRule, ...]) -> 
     return tuple(result)
 
 
+def percent(rate: float | None) -> str:
+    """A rate as printed in the review: one decimal, a full-width minus; － when there is none."""
+    if rate is None:
+        return NO_ACTUAL
+    # Rounded half up, as by hand (6.25 → 6.3), from the shortest form of the float.
+    rounded = Decimal(repr(rate)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{'－' if rounded < 0 else ''}{abs(rounded)}％"
+
+
+def describe(rule: model.GradeRule) -> str:
+    return {"met": "目標値を達成", "≥": f"達成率 {rule.percent:g}％以上", ">": f"達成率 {rule.percent:g}％超",
+            "else": "上記以外"}[rule.condition]
+
+
 def review(document: model.Document, side: str = "draft") -> Review:
     """The review of the parsed (never annotated) document: every indicator of the register,
     a （再掲） judged by its own targets with its original's actuals."""
@@ -154,4 +170,5 @@ def review(document: model.Document, side: str = "draft") -> Review:
                     for goal, measures in goals.items()),
         years=tuple(years),
         grades=tuple(dict.fromkeys(rule.grade for rule in document.grades)) + (NO_ACTUAL,),
+        legend=tuple((rule.grade, describe(rule)) for rule in document.grades) + ((NO_ACTUAL, "実績なし"),),
     )
