@@ -225,6 +225,14 @@ def export_kpis(project: Project, output_format: str = "csv", column: str = "dra
     return kpis.as_csv(records) if output_format == "csv" else kpis.as_json(records)
 
 
+def export_kpi_workbook(project: Project, output: Path, column: str = "draft") -> Path:
+    """The register as a workbook for the departments to fill in (read back by actuals),
+    dated like the PDFs: the same sources and revision give the same bytes."""
+    records = kpis.register(parse.load_document(project.source), column)
+    pdf.write_atomically(kpis.as_xlsx(records, revisions.creation_date(revisions.current_stamp(project.source))), output)
+    return output
+
+
 @dataclass(frozen=True)
 class ActualsWritten:
     values: int                    # actual values written

@@ -13,8 +13,8 @@ import click
 
 from . import __version__
 from .annotate import MARK_MODES
-from .build import (PDF_VARIANTS, Options, Project, build, changes, check, export_kpis, import_actuals,
-                    validate, watch)
+from .build import (PDF_VARIANTS, Options, Project, build, changes, check, export_kpi_workbook, export_kpis,
+                    import_actuals, validate, watch)
 from .render import LAYOUTS
 from .errors import StrategyPdfError
 
@@ -46,7 +46,7 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True,
               help="html writes the intermediate HTML, for debugging and measuring.")
 @click.option("--layout", type=click.Choice(LAYOUTS), default="comparison", show_default=True,
-              help="The comparison table, the draft alone (A4 portrait) or the text in force alone.")
+              help="The comparison table, the draft alone (A4 portrait), the text in force alone, or the annual review of the KPIs (A4 landscape).")
 @click.option("--marks", type=click.Choice(MARK_MODES), default="both", show_default=True,
               help="Underline changed wording on both columns, the draft only, or nowhere.")
 @click.option("--collapse-unchanged", is_flag=True,
@@ -125,14 +125,18 @@ def _progress_line() -> _ProgressLine | None:
 
 @main.command("kpis")
 @source_option
-@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True,
+              help="xlsx: a workbook for the departments to fill in their actuals (read back by actuals).")
 @click.option("--column", type=click.Choice(["draft", "current"]), default="draft", show_default=True,
               help="The KPIs of the draft or of the text in force.")
 @click.option("--bom", is_flag=True, help="Begin with a UTF-8 byte order mark: Excel then reads the CSV as UTF-8.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write [default: standard output].")
+              help="File to write [default: standard output; build/kpis.xlsx for xlsx].")
 def kpis_command(source: Path | None, output_format: str, column: str, bom: bool, output: Path | None) -> None:
-    """Export every 数値目標 and KPI for the city's open-data portal."""
+    """Export every 数値目標 and KPI for the city's open-data portal, or as a workbook to fill in."""
+    if output_format == "xlsx":
+        click.echo(export_kpi_workbook(Project.at(Path.cwd(), source), output or Path("build") / "kpis.xlsx", column))
+        return
     text = export_kpis(Project.at(Path.cwd(), source), output_format, column)
     data = ("\ufeff" if bom else "") + text
     if output is None:

@@ -1,5 +1,6 @@
 """The KPI register: every 数値目標 and KPI of one column with its place in the document,
-（再掲） resolved to its original; for the appendix, its charts and the open-data export."""
+（再掲） resolved to its original; for the appendix, its charts; the open-data export, and the
+workbook the departments fill in with their actuals."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 import json
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -84,6 +86,13 @@ class Value:
         """The document's form: thousands separated, a full-width minus, the decimals kept."""
         digits = f"{abs(self.number):,.{self.decimals}f}"
         return ("－" if self.number < 0 else "") + digits + (f" {self.bound}" if self.bound else "")
+
+
+def number_format(value: Value) -> str:
+    """The Excel number format that shows a number as printed: 2,325 · －37 · 0.90 · 7,000 以上."""
+    digits = "#,##0" + ("." + "0" * value.decimals if value.decimals else "")
+    suffix = f'" {value.bound}"' if value.bound else ""
+    return f'{digits}{suffix};"－"{digits}{suffix}'
 
 
 def value(printed: str) -> Value | None:
@@ -195,4 +204,88 @@ def as_csv(records: tuple[KpiRecord, ...]) -> str:
             line += [value, year, _western(year)]
         line += ["；".join(f"{year}：{value}" for year, value in r.actuals), "；".join(r.notes)]
         writer.writerow(line)
+    return out.getvalue()
+
+
+WORKBOOK_SHEET = "実績"
+WORKBOOK_EPOCH = "1980-01-01T00:00:00Z"  # the earliest date a zip entry can carry
+
+
+def as_xlsx(records: tuple[KpiRecord, ...], created: str = "") -> bytes:
+    """The register as a workbook to fill in: one row per indicator (a （再掲） is filled in on
+    its original's row), one column per year of the plans, values as numbers shown as printed,
+    years outside an indicator's plan shaded. ``created`` (ISO) dates it; the same records and
+    date give the same bytes."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    originals = [r for r in records if r.repeat_of is None]
+    width = max((len(r.targets) for r in originals), default=0)
+    first = min((eras.western_year(r.base_year) + 1 for r in originals if r.base_year), default=None)
+    last = max((eras.western_year(y) for r in originals for _, y in r.targets if y), default=None)
+    years = [eras.abbreviation(year) for year in range(first, last + 1)] if first and last else []
+    header = [NUMBER_HEADING, INDICATOR_HEADING, "単位", "基本目標", "施策", "区分", "基準年", "基準値"]
+    for n in range(1, width + 1):
+        header += [f"目標年{n}", f"目標値{n}"]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = WORKBOOK_SHEET
+    sheet.append(header + years)
+    outside = PatternFill("solid", fgColor="D9D9D9")
+    for record in originals:
+        row, base = sheet.max_row + 1, value(record.base)
+        for column, text in enumerate([record.number, record.indicator, record.unit, record.goal, record.measure,
+                                       record.kind, record.base_year], start=1):
+            sheet.cell(row, column, text)
+        _printed_cell(sheet.cell(row, 8), record.base, base)
+        for n, (target, year) in enumerate(record.targets):
+            sheet.cell(row, 9 + 2 * n, year)
+            _printed_cell(sheet.cell(row, 10 + 2 * n), target, base)
+        actuals = {eras.western_year(year): printed for year, printed in record.actuals}
+        start = eras.western_year(record.base_year) if record.base_year else None
+        end = max((eras.western_year(y) for _, y in record.targets if y), default=None)
+        for offset, year in enumerate(years):
+            cell, western = sheet.cell(row, len(header) + 1 + offset), eras.western_year(year)
+            _printed_cell(cell, actuals.get(western, ""), base)
+            if start and western <= start or end and western > end:
+                cell.fill = outside
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    widths = {INDICATOR_HEADING: 44, "基本目標": 12, "施策": 30, "単位": 8, "区分": 8}
+    for index, heading in enumerate(header + years, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(heading, 10)
+    sheet.freeze_panes = "C2"  # the header row and each row's 番号 and 指標 stay in sight
+    out = io.BytesIO()
+    workbook.save(out)
+    return _dated(out.getvalue(), created or WORKBOOK_EPOCH)
+
+
+def _printed_cell(cell, printed: str, like: Value | None) -> None:
+    """A value as a number shown as printed, or as text when it is none (〇〇); an empty cell is
+    formatted like the baseline, so that what a department types shows as the document prints it."""
+    read = value(printed) if printed else None
+    if read:
+        cell.value = int(read.number) if read.number.is_integer() else read.number
+        cell.number_format = number_format(read)
+    elif printed:
+        cell.value = printed
+    elif like:
+        cell.number_format = number_format(Value(0, like.decimals))
+
+
+def _dated(data: bytes, created: str) -> bytes:
+    """The workbook with ``created`` as its creation and modification date and every zip entry
+    dated 1980-01-01: openpyxl stamps both with the clock."""
+    stamp = re.sub(r"(\.\d+)?([+-]00:00)?$", "", created.replace("Z", "")) + "Z"
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", lambda m: m[1] + stamp.encode(), content)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), content,
+                            compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
