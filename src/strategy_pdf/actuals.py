@@ -133,7 +133,7 @@ def _in_plan(record: kpis.KpiRecord, year: str) -> bool:
     return (not record.base_year or western > eras.western_year(record.base_year)) and (last is None or western <= last)
 
 
-def plan(records: tuple[kpis.KpiRecord, ...], sheet: Sheet) -> tuple[Update, ...]:
+def updates_of(records: tuple[kpis.KpiRecord, ...], sheet: Sheet) -> tuple[Update, ...]:
     """Every value of the sheet checked against the register; raises ActualsError listing all
     problems. A （再掲） row stands for its original, whose item receives the values."""
     problems: list[str] = []

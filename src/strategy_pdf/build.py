@@ -245,6 +245,6 @@ def import_actuals(project: Project, sheet_path: Path, sheet: str | None = None,
     """Read a department's sheet and write its actuals into the sources, or nothing at all
     when any value, year or indicator is wrong (ActualsError names each cell)."""
     document = parse.load_document(project.source)
-    updates = actuals.plan(kpis.register(document, column), actuals.read_sheet(sheet_path, sheet))
+    updates = actuals.updates_of(kpis.register(document, column), actuals.read_sheet(sheet_path, sheet))
     files = actuals.write(project.source, document, updates)
     return ActualsWritten(sum(len(u.values) for u in updates), len(updates), files)
