@@ -154,9 +154,11 @@ def updates_of(records: tuple[kpis.KpiRecord, ...], sheet: Sheet) -> tuple[Updat
     for index in range(header + 1, len(sheet.rows)):
         row = sheet.rows[index]
         cells = {column: row[column] for column in years if column < len(row) and not _blank(row[column])}
+        if not cells:  # nothing to write: a note under the table, an indicator not reported yet
+            continue
         record, id_at = _identify(row, index, number_column, name_column, by_number, by_name, sheet, problems)
         if record is None:
-            if cells and id_at is None:
+            if id_at is None:
                 problems.append(f"{sheet.where(index, min(cells))}: values without a {kpis.NUMBER_HEADING} "
                                 f"or {kpis.INDICATOR_HEADING} on their row")
             continue
