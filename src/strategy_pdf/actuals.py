@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import eras, kpis, loader, model
-from .changes import comparison_key
+from .diff import comparison_key
 from .errors import StrategyPdfError
 
 VALUE_EXAMPLES = "2,325, －37, 0.56 or 7,000 以上"
