@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import actuals, annotate, kpis, lint, model, parallel, parse, pdf, render, review, revisions, summary
+from . import actuals, adoption, annotate, kpis, lint, model, parallel, parse, pdf, render, review, revisions, summary
 from .errors import StrategyPdfError
 
 
@@ -65,6 +65,9 @@ def check(project: Project, strict: bool = False) -> list[lint.Finding]:
 
 def _checked(project: Project, document: model.Document, strict: bool) -> list[lint.Finding]:
     findings = lint.lint(document, lint.load_spelling(project.source))
+    if document.adopted:
+        findings = sorted([*findings, *adoption.check_current(project.source, document.adopted, document)],
+                          key=lambda f: (f.location.file, f.location.line, f.rule))
     if strict and findings:
         raise LintFailed("\n".join([*map(str, findings), f"{len(findings)} lint finding(s); --strict fails on any"]))
     return findings

@@ -26,3 +26,9 @@ def abbreviation(year: int) -> str:
 def bracketed(abbreviation: str) -> str:
     """The form printed in table headings: ``H27`` → ``（H27）``; empty stays empty."""
     return f"（{abbreviation}）" if abbreviation else ""
+
+
+def abbreviation(year: int) -> str:
+    """The era abbreviation of a Western year: 2020 → ``R2``; 2019 counts as 令和 (``R1``)."""
+    era = max((letter for letter, (_, base) in ERAS.items() if year > base), key=lambda letter: ERAS[letter][1])
+    return f"{era}{year - ERAS[era][1]}"

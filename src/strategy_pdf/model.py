@@ -247,6 +247,7 @@ class Document:
     kpi_appendix: tuple[str, ...] = ("comparison", "draft")  # the layouts that end with the KPI list
     marks: MarkConventions = MarkConventions()
     grades: tuple[GradeRule, ...] = DEFAULT_GRADES            # the review's grades, best first
+    adopted: str = ""  # the git revision whose draft is the text in force: lint checks 現行 against it
 
     @property
     def rows(self) -> tuple[Row, ...]:

@@ -204,6 +204,7 @@ def load_document(source_dir: Path) -> model.Document:
         kpi_appendix=tuple(appendix),
         marks=conventions,
         grades=grades,
+        adopted=checker.text(fields.get("adopted"), "adopted", required=False),
     )
     if checker.problems:
         raise SourceError(checker.problems)

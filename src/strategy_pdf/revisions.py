@@ -57,6 +57,12 @@ def current_stamp(source_dir: Path) -> Stamp | None:
     return Stamp(short_hash, date, committed, dirty=bool(status.strip()))
 
 
+def uncommitted(source_dir: Path) -> list[str]:
+    """``git status`` lines of the files under ``source_dir`` that differ from the last commit."""
+    status = _git(source_dir.resolve(), "status", "--porcelain", "--untracked-files=all", "--", ".")
+    return status.decode("utf-8", "replace").splitlines()
+
+
 def creation_date(stamp: Stamp | None) -> str:
     """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the stamp's commit time, never
     the clock, so that the same sources give the same bytes."""

@@ -30,6 +30,7 @@ SHAPES: dict[str, tuple[Key, ...]] = {
         Key("kpi_appendix", "layouts", "Layouts that end with the list of every KPI (default: comparison, draft)."),
         Key("grades", "grades", "Grades of the annual review, best first: met, ≥ N or > N (percent achieved), "
                                 "else for the last (default {A: met, B: ≥ 50, C: > 0, D: else})."),
+        Key("adopted", "text", "Git revision whose draft was adopted: lint checks that 現行 is exactly its draft."),
         Key("marks", "marks", "How this office prints its change marks: the note, new rows, where 新設/削除 stand."),
     ),
     "marks": (
