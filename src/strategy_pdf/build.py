@@ -1,5 +1,6 @@
 """The pipeline in order — load and model → annotate → render → pdf — and the commands
-built on it: validate, lint, watch, changes, the KPI export and the actuals import."""
+built on it: validate, lint, watch, changes, the KPI export, the actuals import, and import, adopt and
+check-current."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import actuals, adoption, annotate, kpis, lint, model, parallel, parse, pdf, render, review, revisions, summary
+from . import (actuals, adoption, annotate, kpis, lint, model, parallel, parse, pdf, render, review, revisions,
+               summary, wordexport, wordimport)
 from .errors import StrategyPdfError
 
 
@@ -132,11 +134,18 @@ def html_of(project: Project, options: Options = Options()) -> str:
 def build(project: Project, output: Path, output_format: str = "pdf", options: Options = Options(),
           progress: Callable[[str], None] | None = None, warn: Callable[[lint.Finding], None] | None = None,
           strict: bool = False) -> Path:
-    """Load, lint (findings to ``warn``; with ``strict`` they fail), annotate, render, write."""
+    """Load, lint (findings to ``warn``; with ``strict`` they fail), annotate, render, write:
+    a PDF, the HTML it is made from, or a Word document (docx)."""
     if output_format == "html":
         prepared = _prepare(project, options, warn, strict)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(_render(project, options, prepared), encoding="utf-8")
+        return output
+    if output_format == "docx":
+        prepared = _prepare(project, options, warn, strict)
+        pdf.write_atomically(wordexport.write_docx(prepared.document, options.layout, project.source,
+                                                   underline_note=_marks(options) != "none", since=options.since,
+                                                   stamp=prepared.stamp, created=prepared.created), output)
         return output
     roots = (project.root, project.source)
     if not _renders_in_parts(options):
@@ -251,3 +260,18 @@ def import_actuals(project: Project, sheet_path: Path, sheet: str | None = None,
     updates = actuals.updates_of(kpis.register(document, column), actuals.read_sheet(sheet_path, sheet))
     files = actuals.write(project.source, document, updates)
     return ActualsWritten(sum(len(u.values) for u in updates), len(updates), files)
+
+
+def import_document(word: Path, into: Path) -> str:
+    """A Word document as new sources in ``into``; returns the report of what was read and written."""
+    return wordimport.import_word(word, into).report(into)
+
+
+def adopt(project: Project) -> str:
+    """The adopted draft as the text in force; returns what was done and the tag to give it."""
+    return adoption.adopt(project.source).report()
+
+
+def check_current(project: Project, revision: str) -> str:
+    """The 現行 column against the draft adopted at ``revision``; raises CurrentDiffers on any difference."""
+    return adoption.check(project.source, revision)

@@ -13,8 +13,8 @@ import click
 
 from . import __version__
 from .annotate import MARK_MODES
-from .build import (PDF_VARIANTS, Options, Project, build, changes, check, export_kpi_workbook, export_kpis,
-                    import_actuals, validate, watch)
+from .build import (PDF_VARIANTS, Options, Project, adopt, build, changes, check, check_current, export_kpi_workbook,
+                    export_kpis, import_actuals, import_document, validate, watch)
 from .render import LAYOUTS
 from .errors import StrategyPdfError
 
@@ -42,9 +42,9 @@ def main() -> None:
 @main.command("build")
 @source_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write [default: build/LAYOUT.pdf, or .html with --format html].")
-@click.option("--format", "output_format", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True,
-              help="html writes the intermediate HTML, for debugging and measuring.")
+              help="File to write [default: build/LAYOUT.pdf, or .html / .docx with --format].")
+@click.option("--format", "output_format", type=click.Choice(["pdf", "html", "docx"]), default="pdf", show_default=True,
+              help="html writes the intermediate HTML, for debugging and measuring; docx a Word document to comment on.")
 @click.option("--layout", type=click.Choice(LAYOUTS), default="comparison", show_default=True,
               help="The comparison table, the draft alone (A4 portrait), the text in force alone, or the annual review of the KPIs (A4 landscape).")
 @click.option("--marks", type=click.Choice(MARK_MODES), default="both", show_default=True,
@@ -185,6 +185,30 @@ def _warn_one(finding) -> None:
 def changes_command(source: Path | None, revision: str) -> None:
     """Summarise the rows added, changed and removed since git revision REV."""
     click.echo(changes(Project.at(Path.cwd(), source), revision))
+
+
+@main.command("import")
+@click.argument("word", type=click.Path(dir_okay=False, path_type=Path), metavar="WORD.docx")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Directory to write the sources into; it must be empty or missing.")
+def import_command(word: Path, into: Path) -> None:
+    """Turn a Word comparison table or strategy document into YAML sources."""
+    click.echo(import_document(word, into))
+
+
+@main.command("adopt")
+@source_option
+def adopt_command(source: Path | None) -> None:
+    """After adoption: make every row's draft the text in force (committed sources only)."""
+    click.echo(adopt(Project.at(Path.cwd(), source)))
+
+
+@main.command("check-current")
+@source_option
+@click.argument("revision", metavar="REV")
+def check_current_command(source: Path | None, revision: str) -> None:
+    """Check that the 現行 column is exactly the draft adopted at git revision REV."""
+    click.echo(check_current(Project.at(Path.cwd(), source), revision))
 
 
 @main.command("validate")

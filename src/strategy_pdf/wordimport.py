@@ -276,13 +276,13 @@ class _Reader:
         cells = _distinct(table.rows[0].cells)
         if len(cells) not in (2, 3):
             return None
-        keys = [_key(cell.text) for cell in cells]
+        keys = [_key(_cell_text(cell)) for cell in cells]
         draft = next((i for i, k in enumerate(keys) if DRAFT_HEADER.match(k)), None)
         current = next((i for i, k in enumerate(keys) if CURRENT_HEADER.match(k)), None)
         remarks = next((i for i, k in enumerate(keys) if REMARKS_HEADER.match(k)), None)
         if draft is None or current is None or draft == current or (len(cells) == 3 and remarks is None):
             return None
-        texts = [cell.text.strip() for cell in cells]
+        texts = [_cell_text(cell) for cell in cells]
         return _Columns(draft, current, remarks, (texts[draft], texts[current], texts[remarks] if remarks is not None else "備考"))
 
     def _comparison_rows(self, table, columns: _Columns, where: str, pending: _Pending, skip_header: bool) -> None:
@@ -454,9 +454,9 @@ def _grid(table) -> list[_GridRow]:
                 continue
             seen.append(cell)
             merged = index < len(previous) and previous[index]._tc is cell._tc
-            texts.append("" if merged else cell.text.strip())
+            texts.append("" if merged else _cell_text(cell))
             paragraphs.append(() if merged else tuple(p.text.strip() for p in cell.paragraphs if p.text.strip()))
-        columns = tuple((index, "" if index < len(previous) and previous[index]._tc is cell._tc else cell.text.strip())
+        columns = tuple((index, "" if index < len(previous) and previous[index]._tc is cell._tc else _cell_text(cell))
                         for index, cell in enumerate(cells))
         header = row._tr.trPr is not None and row._tr.trPr.find(f"{W}tblHeader") is not None
         rows.append(_GridRow(tuple(texts), columns, tuple(paragraphs), header))
@@ -475,8 +475,8 @@ def _kpi(grid: list[_GridRow], at: Location) -> model.Kpi | None:
         for index, text in row.columns:
             if text and text not in heads[index]:
                 heads[index] += text
-    base_columns = [i for i, h in enumerate(heads) if "基準値" in h or "現状値" in h]
-    target_columns = [i for i, h in enumerate(heads) if "目標値" in h]
+    base_columns = [i for i, h in enumerate(heads) if "基準値" in _key(h) or "現状値" in _key(h)]
+    target_columns = [i for i, h in enumerate(heads) if "目標値" in _key(h)]
     if len(base_columns) != 1 or not target_columns or 0 in base_columns + target_columns:
         return None
     target_years = []
@@ -485,8 +485,8 @@ def _kpi(grid: list[_GridRow], at: Location) -> model.Kpi | None:
         if len(years) != 1:
             return None
         target_years.append(years[0])
-    base_head = unicodedata.normalize("NFKC", heads[base_columns[0]])
-    base_years = ERA_YEAR.findall(base_head)
+    base_head = heads[base_columns[0]]
+    base_years = ERA_YEAR.findall(unicodedata.normalize("NFKC", base_head))
     items = []
     for row in grid[header_rows:]:
         cells = dict(row.columns)
@@ -498,7 +498,8 @@ def _kpi(grid: list[_GridRow], at: Location) -> model.Kpi | None:
         items.append(item)
     if not items:
         return None
-    return model.Kpi(label=heads[0].strip() or "KPI", base_label="現状値" if "現状値" in heads[base_columns[0]] else "基準値",
+    base_label = ERA_YEAR.sub("", base_head).strip()
+    return model.Kpi(label=heads[0].strip() or "KPI", base_label=base_label or "基準値",
                      base_year=base_years[0] if base_years else "", target_years=tuple(target_years),
                      items=tuple(items), at=at)
 
@@ -585,7 +586,12 @@ def _column_count_of(columns: _Columns) -> int:
 
 
 def _table_text(table) -> str:
-    return " | ".join(cell.text.strip() for row in table.rows[:2] for cell in _distinct(row.cells))
+    return " | ".join(_cell_text(cell) for row in table.rows[:2] for cell in _distinct(row.cells))
+
+
+def _cell_text(cell) -> str:
+    """The cell's paragraphs, one a line, with their own line breaks (python-docx's cell.text drops them)."""
+    return "\n".join(p.text for p in cell.paragraphs).strip()
 
 
 def _key(text: str) -> str:
@@ -606,15 +612,23 @@ def _city(title: str) -> str:
 
 
 def _chapters(rows: list[model.Row]) -> tuple[model.Chapter, ...]:
-    """One chapter per top-level part (a row opening with an h1 on either side), ids from headings."""
+    """One chapter per top-level part (a row opening with an h1 on either side), ids from headings;
+    headings alone before the first page break are the 目次."""
     groups: list[list[model.Row]] = []
+    first_break = next((i for i, row in enumerate(rows) if row.page_break), 0)
+    if first_break >= 2 and all(isinstance(block, model.Heading) for row in rows[:first_break]
+                                for block in (*row.draft, *row.current)):
+        contents = [replace(row, id=_unique(f"toc-{i}", set()), page_break=False) for i, row in enumerate(rows[:first_break], 1)]
+        rows = rows[first_break:]
+    else:
+        contents = []
     for row in rows:
         if _part_heading(row) is not None or not groups:
             groups.append([])
         groups[-1].append(row)
-    slugs: set[str] = set()
-    used: set[str] = set()  # row ids
-    chapters = []
+    slugs: set[str] = {"contents"} if contents else set()
+    used: set[str] = {row.id for row in contents}  # row ids
+    chapters = [model.Chapter("contents", "目次", tuple(contents), "contents.yaml", is_contents=True)] if contents else []
     for number, group in enumerate(groups, start=1):
         heading = _part_heading(group[0])
         title = heading.text if heading is not None else _first_text(group[0]) or "前文"
