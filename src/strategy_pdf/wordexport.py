@@ -16,6 +16,7 @@ BODY_SIZE = 10.5
 UNDERLINE_NOTE = "（傍線部分は改正部分）"
 STYLE_OF_KIND = {kind: style for style, kind in KIND_STYLES.items()}
 DOCX_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+COLUMN_WIDTHS = (117, 117, 33)  # mm: two equal text columns and narrow remarks, 267 mm between the margins
 
 
 def marked_segments(text: str) -> tuple[Segment, ...]:
@@ -165,6 +166,7 @@ def _comparison(word, document: model.Document, source_dir: Path) -> None:
 def _comparison_table(word, columns: model.Columns):
     """A table whose header row (新 | 旧 | 備考) Word repeats at the top of every page."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
 
     table = word.add_table(rows=1, cols=3)
     table.style = "Table Grid"
@@ -174,6 +176,8 @@ def _comparison_table(word, columns: model.Columns):
     for cell, label in zip(head.cells, (columns.draft, columns.current, columns.remarks)):
         cell.paragraphs[0].add_run(label).bold = True
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for column, width in zip(table.columns, COLUMN_WIDTHS):
+        column.width = Mm(width)  # the table's grid, which LibreOffice follows
     _set_widths(head.cells)
     return table
 
@@ -181,8 +185,8 @@ def _comparison_table(word, columns: model.Columns):
 def _set_widths(cells) -> None:
     from docx.shared import Mm
 
-    for cell, width in zip(cells, (Mm(117), Mm(117), Mm(33))):
-        cell.width = width
+    for cell, width in zip(cells, COLUMN_WIDTHS):
+        cell.width = Mm(width)  # each cell's own width, which Word follows
 
 
 def _repeat_as_header(row) -> None:

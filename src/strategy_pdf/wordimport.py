@@ -105,7 +105,7 @@ def import_word(word: Path, into: Path) -> Imported:
     if into.exists() and (not into.is_dir() or any(into.iterdir())):
         raise WordImportError(f"{into} is not an empty directory; import writes into a new or empty one")
     document = _open(word)
-    reader = _Reader(word.name, document)
+    reader = _Reader(str(word), document)
     imported = reader.read()
     into.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{into.name}.", dir=into.parent))
