@@ -82,12 +82,11 @@ def adopt(source_dir: Path) -> Adopted:
         path = source_dir / f"{chapter.slug}.yaml"
         data = yaml.load(path.read_text(encoding="utf-8"))
         rows = data["rows"]
-        for index in reversed(range(len(rows))):
-            row = rows[index]
-            if row.get("draft") is None:
-                removed.append(str(row["id"]))
-                del rows[index]
-                continue
+        gone = [index for index, row in enumerate(rows) if row.get("draft") is None]
+        removed += [str(rows[index]["id"]) for index in gone]
+        for index in reversed(gone):
+            del rows[index]
+        for row in rows:
             in_force += 1
             trailing = _take_trailing_comments(row)
             current = _without_comments(copy.deepcopy(row["draft"]))
@@ -116,7 +115,7 @@ def adopt(source_dir: Path) -> Adopted:
         write_atomically(text.encode("utf-8"), source_dir / name)
     for slug in emptied:
         (source_dir / f"{slug}.yaml").unlink()
-    return Adopted(stamp, in_force, tuple(reversed(removed)), cleared, tuple(emptied),
+    return Adopted(stamp, in_force, tuple(removed), cleared, tuple(emptied),
                    tuple(sorted([*texts, *(f"{slug}.yaml (removed)" for slug in emptied)])))
 
 

@@ -1,0 +1,149 @@
+"""adopt and check-current, in git repositories made by the tests."""
+
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from strategy_pdf import annotate, eras, parse
+from strategy_pdf.adoption import AdoptRefused, CurrentDiffers, adopt, check, check_current
+from strategy_pdf.annotate import side_texts
+from strategy_pdf.build import Project, changes, check as lint_check
+from strategy_pdf.changes import CHANGED
+from strategy_pdf.cli import main
+
+from .conftest import FIXTURES, ROOT, git
+
+
+def committed(tmp_path, source_dir):
+    source = tmp_path / "source"
+    shutil.copytree(source_dir, source)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "the draft the council adopts")
+    return source
+
+
+@pytest.fixture
+def real(tmp_path):
+    return committed(tmp_path, ROOT / "source")
+
+
+@pytest.fixture
+def minimal(tmp_path):
+    return committed(tmp_path, FIXTURES / "good" / "minimal" / "source")
+
+
+def marks(document):
+    annotated = annotate.annotate(document)
+    return [segment for row in annotated.rows for text in side_texts(row.draft) + side_texts(row.current)
+            for segment in getattr(text, "segments", ()) if segment.mark == CHANGED]
+
+
+def test_adopt_makes_the_draft_the_text_in_force(real, tmp_path):
+    before = parse.load_document(real)
+    texts = {path.name: path.read_text(encoding="utf-8") for path in real.glob("*.yaml")}
+    adopted = adopt(real)
+    after = parse.load_document(real)
+    with_draft = [row for row in before.rows if row.draft]
+    assert [row.id for row in after.rows] == [row.id for row in with_draft]
+    for old, new in zip(with_draft, after.rows):
+        assert side_texts(new.current) == side_texts(old.draft) == side_texts(new.draft)
+        assert not new.remarks and new.page_break == old.page_break
+    assert adopted.removed == tuple(row.id for row in before.rows if not row.draft)
+    assert adopted.chapters_removed == ("quake-revision",)  # its rows were all deleted text
+    assert not (real / "quake-revision.yaml").exists()
+    assert "quake-revision" not in (real / "document.yaml").read_text(encoding="utf-8")
+    assert not marks(after)
+    # Comments, key order, quoting and the blank line between rows are kept.
+    goal = (real / "goal-1.yaml").read_text(encoding="utf-8")
+    assert goal.count("# Reported in 【第１期戦略の検証】") == 1 and 'base: "2,325"' in goal
+    for name, text in texts.items():
+        if name in ("quake-revision.yaml", "document.yaml"):
+            continue
+        new = (real / name).read_text(encoding="utf-8")
+        assert new.startswith(text.split("\n", 1)[0])
+        rows = re.findall(r"^  - id: ", new, re.M)
+        assert len(re.findall(r"\n\n  - id: ", new)) == len(rows) - 1, name
+    report = adopted.report()
+    assert f"adopted: {adopted.revision.short_hash}" in report
+    assert f"git tag adopted-{eras.abbreviation(int(adopted.revision.date[:4]))} {adopted.revision.short_hash}" in report
+
+
+def test_after_adoption_lint_passes_the_check_and_changes_lists_every_changed_current_side(real, tmp_path):
+    before = parse.load_document(real)
+    adopt(real)
+    git(tmp_path, "commit", "-q", "-am", "adopted")
+    project = Project(root=ROOT, source=real)
+    assert not [f for f in lint_check(project) if f.rule == "check-current"]
+    summary = changes(project, "HEAD~1")
+    changed = {row.id for row in before.rows if row.draft and side_texts(row.draft) != side_texts(row.current)}
+    listed = set(re.findall(r"^  changed  (\S+): 現行: ", summary, re.M))
+    assert listed == changed and len(changed) > 100
+
+
+def test_check_current_reports_every_retyping_error_with_its_place(minimal, tmp_path):
+    adopt(minimal)
+    git(tmp_path, "commit", "-q", "-am", "adopted")
+    revision = parse.load_document(minimal).adopted
+    assert check(minimal, revision).startswith("現行 is the draft adopted")
+    basics = minimal / "basics.yaml"
+    text = basics.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    edited = text.replace("current: 本市においても、平成 28（2016）年 3 月に総合戦略を策定しました。",
+                          "current: 本市においても、平成 28（2016）年 3 月に総合戦略を策定いたしました。")
+    assert edited != text
+    basics.write_text(edited, encoding="utf-8")
+    goal = minimal / "goal.yaml"
+    text = goal.read_text(encoding="utf-8")
+    second = text.index('targets: ["2,541", "2,692"]', text.index('targets: ["2,541", "2,692"]') + 1)  # the 現行 copy
+    goal.write_text(text[:second] + 'targets: ["2,514", "2,692"]' + text[second + 27:], encoding="utf-8")
+    findings = check_current(minimal, revision)
+    line = next(i for i, l in enumerate(lines, 1) if l.startswith("    current: 本市においても"))
+    assert [(f.location.file.endswith("basics.yaml"), f.location.line) for f in findings][0] == (True, line)
+    assert "row 'basics-history'" in str(findings[0]) and "{+いた+}" in str(findings[0])
+    assert any("goal.yaml" in f.location.file and "2,5[-41-]{+14+}" in f.message for f in findings)
+    with pytest.raises(CurrentDiffers, match=r"difference\(s\) between 現行 and the draft adopted"):
+        check(minimal, revision)
+    result = CliRunner().invoke(main, ["check-current", revision, "--source", str(minimal)])
+    assert result.exit_code == 1 and "basics.yaml:" in result.output and "Traceback" not in result.output
+    # document.yaml names the adopted revision: lint runs the same check.
+    assert [f.rule for f in lint_check(Project(root=ROOT, source=minimal))].count("check-current") == len(findings)
+
+
+def test_check_current_before_adoption_finds_the_current_text_that_differs(minimal):
+    findings = check_current(minimal, "HEAD")
+    document = parse.load_document(minimal)
+    differing = {row.id for row in document.rows
+                 if row.current and (not row.draft or side_texts(row.draft) != side_texts(row.current))}
+    assert {re.search(r"row '([^']+)'", f.message).group(1) for f in findings} >= differing
+
+
+def test_adopt_refuses_uncommitted_changes_and_changes_nothing(minimal):
+    (minimal / "basics.yaml").write_text((minimal / "basics.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    texts = {path: path.read_bytes() for path in minimal.glob("*.yaml")}
+    result = CliRunner().invoke(main, ["adopt", "--source", str(minimal)])
+    assert result.exit_code == 1 and "uncommitted changes" in result.output and "basics.yaml" in result.output
+    assert {path: path.read_bytes() for path in minimal.glob("*.yaml")} == texts
+
+
+def test_adopt_refuses_outside_git(tmp_path):
+    source = tmp_path / "plain"
+    shutil.copytree(FIXTURES / "good" / "minimal" / "source", source)
+    texts = {path: path.read_bytes() for path in source.glob("*.yaml")}
+    with pytest.raises(AdoptRefused, match="not in a git repository"):
+        adopt(source)
+    assert {path: path.read_bytes() for path in source.glob("*.yaml")} == texts
+
+
+def test_adopt_from_the_command_line(minimal):
+    result = CliRunner().invoke(main, ["adopt", "--source", str(minimal)])
+    assert result.exit_code == 0, result.output
+    assert "rows without a draft removed: basics-quake" in result.output and "git tag adopted-" in result.output
+    assert parse.load_document(minimal).adopted
+
+
+def test_era_abbreviation_of_a_year():
+    assert [eras.abbreviation(year) for year in (2015, 2018, 2019, 2020, 2026)] == ["H27", "H30", "R1", "R2", "R8"]
+    assert all(eras.western_year(eras.abbreviation(year)) == year for year in range(1990, 2040) if year != 2019)
