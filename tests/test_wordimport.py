@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from strategy_pdf import model, parse
 from strategy_pdf.annotate import side_texts
-from strategy_pdf.build import Options, Project, html_of
+from strategy_pdf.build import Options, Project, build
 from strategy_pdf.cli import main
 from strategy_pdf.wordimport import OLE_MAGIC, WordImportError, import_word
 
@@ -48,7 +48,7 @@ def test_comparison_continued_over_tables_gives_one_row_per_table_row(tmp_path):
     assert len({row.id for row in rows}) == len(rows)
     text = (tmp_path / "source" / "part-2.yaml").read_text(encoding="utf-8")
     assert "target_years: [R1, R5]" in text and "targets: ['2,541', '2,692']" in text
-    html_of(Project(root=ROOT, source=tmp_path / "source"), Options())  # builds
+    assert build(Project(root=ROOT, source=tmp_path / "source"), tmp_path / "c.pdf", options=Options(stamp=False)).stat().st_size
 
 
 @pytest.mark.parametrize("header, draft, current", [
@@ -84,6 +84,8 @@ def test_strategy_document_with_heading_styles(tmp_path):
 def test_strategy_document_with_numbering_only(tmp_path):
     imported = import_word(word_documents.strategy_with_numbering(tmp_path / "plan.docx"), tmp_path / "source")
     document = parse.load_document(tmp_path / "source")
+    assert build(Project(root=ROOT, source=tmp_path / "source"), tmp_path / "d.pdf",
+                 options=Options(layout="draft", stamp=False)).stat().st_size
     blocks = [row.draft[0] for row in document.rows]
     assert kinds(blocks) == ["Paragraph", "h1", "h3", "Paragraph", "h1", "h2", "Lead", "Label", "Kpi",
                              "Label", "h3", "h4", "Item", "Note", "h2", "Label", "h1", "Table", "Table"]
