@@ -350,9 +350,9 @@ class _Reader:
         if style == "Subtitle" and not self.subtitle:
             self.subtitle = text.strip()
             return []
-        return [self._classify(text.strip(), style, at, where)]
+        return [self._classify(text.strip(), style, at)]
 
-    def _classify(self, text: str, style: str, at: Location, where: str) -> model.Block:
+    def _classify(self, text: str, style: str, at: Location) -> model.Block:
         heading = HEADING_STYLE.match(style)
         if heading:
             return model.Heading(int(heading.group(1)), text, at)
@@ -678,10 +678,9 @@ def _with_ids(rows: list[model.Row], slug: str, used: set[str]) -> list[model.Ro
             for deeper in [level for level in counters if level > heading.level]:
                 del counters[deeper]
             following = 1
-            base = "-".join([slug, *(path[level] for level in sorted(path))])
         else:
-            base = "-".join([slug, *(path[level] for level in sorted(path))])
             following += 1
+        base = "-".join([slug, *(path[level] for level in sorted(path))])
         candidate = base if following == 1 else f"{base}-{following}"
         named.append(replace(row, id=_unique(candidate, used)))
     return named
