@@ -1,7 +1,10 @@
 """build --format docx: the comparison and the draft as Word documents, and back through import."""
 
+import shutil
+
 import docx
 import pytest
+from docx.enum.text import WD_UNDERLINE
 from docx.oxml.ns import qn
 
 from strategy_pdf import model, parse
@@ -9,7 +12,7 @@ from strategy_pdf.annotate import block_texts
 from strategy_pdf.build import Options, Project, build
 from strategy_pdf.wordimport import import_word
 
-from .conftest import ROOT, fixture_project
+from .conftest import FIXTURES, ROOT, fixture_project, git
 
 NO_STAMP = Options(stamp=False)
 
@@ -93,3 +96,23 @@ def test_the_draft_layout_uses_word_heading_styles(tmp_path):
 def test_the_same_sources_give_the_same_bytes(real_docx, tmp_path):
     again = build(Project.at(ROOT), tmp_path / "again.docx", "docx", NO_STAMP)
     assert again.read_bytes() == real_docx.read_bytes()
+
+
+def test_since_strikes_deleted_and_double_underlines_inserted_text(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "good" / "minimal" / "source", source)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "meeting 3")
+    basics = source / "basics.yaml"
+    text = basics.read_text(encoding="utf-8").replace("3 月に総合戦略を策定しました。", "3 月に第２期総合戦略を策定しました。")
+    removed = "  - id: basics-new\n    draft:\n      - 新しい段落です。<script>alert(1)</script> & <b>太字ではない</b>\n"
+    assert removed in text
+    basics.write_text(text.replace(removed, ""), encoding="utf-8")
+    path = build(Project(root=ROOT, source=source), tmp_path / "since.docx", "docx", Options(since="HEAD", stamp=False))
+    word = docx.Document(str(path))
+    runs = [run for table in word.tables for row in table.rows for paragraph in row.cells[0].paragraphs
+            for run in paragraph.runs]
+    assert [run.text for run in runs if run.underline == WD_UNDERLINE.DOUBLE] == ["第２期"]
+    assert any(run.font.strike for run in runs) and "新しい段落です。" in [run.text for run in runs if run.font.strike][0]
+    assert any("HEAD 以降の変更" in paragraph.text for paragraph in word.paragraphs)
