@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import eras, model, parse, revisions
+from . import eras, model, parse, revisions, texts
 from .annotate import side_texts
 from .errors import Location, SourceError, StrategyPdfError
 from .lint import Finding
@@ -241,14 +241,14 @@ def check_current(source_dir: Path, revision: str, document: model.Document | No
 
 
 def _first_difference(before: tuple[model.Block, ...], after: tuple[model.Block, ...]) -> Location | None:
-    for old, new in zip(before, after):
-        if type(old) is not type(new) or side_texts((old,)) != side_texts((new,)):
-            if isinstance(new, model.Kpi):
-                for old_item, new_item in zip(old.items, new.items) if isinstance(old, model.Kpi) else ():
-                    if old_item != new_item and new_item.at is not None:
-                        return new_item.at
-            return new.at
-    return after[len(before)].at if len(after) > len(before) else None
+    """Where the first text of ``after`` that differs from ``before`` was written."""
+    old = list(texts.side_texts(before))
+    for position, (index, text) in enumerate(texts.side_texts(after)):
+        if position >= len(old) or old[position][0] != index or \
+                (old[position][1].path, old[position][1].value) != (text.path, text.value) or \
+                texts.block_kind(before[index]) != texts.block_kind(after[index]):
+            return text.at
+    return None
 
 
 def check(source_dir: Path, revision: str) -> str:

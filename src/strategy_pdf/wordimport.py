@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import model, parse
+from .texts import block_kind
 from .errors import Location, SourceError, StrategyPdfError
 from .pdf import write_atomically
 
@@ -81,7 +82,7 @@ class Imported:
         blocks: dict[str, int] = {}
         for row in self.document.rows:
             for block in row.draft or row.current:
-                blocks[_kind_name(block)] = blocks.get(_kind_name(block), 0) + 1
+                blocks[block_kind(block)] = blocks.get(block_kind(block), 0) + 1
         lines = [f"imported a {'comparison table' if self.kind == 'comparison' else 'strategy document'} into {into}",
                  "read: " + ", ".join(f"{count} {what}" for what, count in self.read),
                  f"wrote: {len(self.document.chapters)} chapters, {len(self.document.rows)} rows; blocks (draft side): "
@@ -91,13 +92,6 @@ class Imported:
             lines.append(f"not understood, kept as paragraphs or placeholders ({len(self.unclear)}):")
             lines += [f"  {item}" for item in self.unclear]
         return "\n".join(lines)
-
-
-def _kind_name(block: model.Block) -> str:
-    if isinstance(block, model.Heading):
-        return f"h{block.level}"
-    return {model.Paragraph: "p", model.Label: "label", model.Lead: "lead", model.Item: "li", model.Note: "note",
-            model.Kpi: "kpi", model.Table: "table", model.Figure: "figure"}[type(block)]
 
 
 def import_word(word: Path, into: Path) -> Imported:
@@ -810,7 +804,7 @@ def _block_data(block: model.Block):
         if block.image:
             figure["image"] = block.image
         return {"figure": figure}
-    return {_kind_name(block): block.text}
+    return {block_kind(block): block.text}
 
 
 def _kpi_item_data(item: model.KpiItem) -> dict:
