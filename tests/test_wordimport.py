@@ -2,6 +2,8 @@
 
 import zipfile
 
+import docx
+
 import pytest
 from click.testing import CliRunner
 
@@ -174,3 +176,15 @@ def test_import_into_an_empty_directory_from_the_command_line(tmp_path):
     assert "imported a comparison table" in result.output and "8 rows" in result.output
     result = CliRunner().invoke(main, ["validate", "--source", str(tmp_path / "source")])
     assert result.exit_code == 0 and "8 rows" in result.output
+
+
+def test_a_document_of_one_kpi_table_is_named_after_its_file(tmp_path):
+    word = docx.Document()
+    word_documents._kpi(word, "KPI", "基準値（H30）", ("R6",), [("・企業立地件数〔件〕", "12", ["20"])])
+    word.save(tmp_path / "指標.docx")
+    import_word(tmp_path / "指標.docx", tmp_path / "source")
+    document = parse.load_document(tmp_path / "source")
+    assert document.title == "指標"
+    (kpi,), = [row.draft for row in document.rows]
+    assert (kpi.label, kpi.base_year, kpi.target_years, kpi.items[0].name, kpi.items[0].targets) == \
+        ("KPI", "H30", ("R6",), "企業立地件数", ("20",))

@@ -225,7 +225,7 @@ class _Reader:
             raise WordImportError(f"{self.name}: no recognisable heading or table: expected Word heading styles "
                                   "or the document's numbering (１ …, （１）…, 基本目標１, Ⅰ …), or a comparison table "
                                   "whose header names the new and the old text (改正後 / 改正前, 新 / 旧 …)")
-        title = self.title or next((b.text for r in pending.rows for b in r.draft), self.name)
+        title = self.title or next((text for row in pending.rows if (text := _first_text(row))), Path(self.name).stem)
         chapters = _chapters(pending.rows)
         document = model.Document(
             title=title, subtitle=self.subtitle, city=_city(title), is_draft=True,
@@ -236,7 +236,7 @@ class _Reader:
 
     def _outside_table(self, paragraph, where: str, pending: _Pending) -> None:
         """A paragraph of a comparison document outside its tables: title, subtitle, the
-        underline note, a caption for the next table, or text kept as a row of its own."""
+        underline note, or text kept as a row of its own (and listed)."""
         text = paragraph.text.strip()
         if not text and not _pictures(paragraph._p):
             return
