@@ -117,7 +117,20 @@ def test_check_current_before_adoption_finds_the_current_text_that_differs(minim
     document = parse.load_document(minimal)
     differing = {row.id for row in document.rows
                  if row.current and (not row.draft or side_texts(row.draft) != side_texts(row.current))}
-    assert {re.search(r"row '([^']+)'", f.message).group(1) for f in findings} >= differing
+    missing = {row.id for row in document.rows if row.draft and not row.current}
+    assert {re.search(r"row '([^']+)'", f.message).group(1) for f in findings} == differing | missing
+    gone = next(f for f in findings if "basics-new" in f.message)
+    assert gone.location.file.endswith("basics.yaml") and "has no 現行 side" in gone.message
+
+
+def test_check_current_shows_a_row_that_is_gone_where_it_was(minimal, tmp_path):
+    basics = minimal / "basics.yaml"
+    text = basics.read_text(encoding="utf-8")
+    row = "  - id: basics-new\n    draft:\n      - 新しい段落です。<script>alert(1)</script> & <b>太字ではない</b>\n"
+    basics.write_text(text.replace(row, ""), encoding="utf-8")
+    gone = next(f for f in check_current(minimal, "HEAD") if "basics-new" in f.message)
+    assert gone.location.file.endswith("source/basics.yaml@HEAD") and "(the row is gone)" in gone.message
+    assert gone.location.line == text.splitlines().index("  - id: basics-new") + 1
 
 
 def test_adopt_refuses_uncommitted_changes_and_changes_nothing(minimal):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import eras, model, parse, revisions, texts
 from .annotate import side_texts
-from .errors import Location, SourceError, StrategyPdfError
+from .errors import Location, SourceError, StrategyPdfError, display_path
 from .lint import Finding
 from .pdf import write_atomically
 
@@ -223,17 +223,21 @@ def check_current(source_dir: Path, revision: str, document: model.Document | No
             continue
         before, after = drafts[row.id].draft, row.current
         difference = revisions.excerpt(side_texts(before), side_texts(after))
-        kinds = [type(block).__name__ for block in before], [type(block).__name__ for block in after]
+        kinds = [texts.block_kind(block) for block in before], [texts.block_kind(block) for block in after]
         if difference is None and kinds[0] == kinds[1]:
             continue
         at = _first_difference(before, after) or row.at
         what = difference or f"block kinds differ: {' '.join(kinds[0])} → {' '.join(kinds[1])}"
         findings.append(Finding(at, RULE, f"row '{row.id}': 現行 differs from the draft adopted at {revision}: {what}",
                                 "copy the adopted text exactly"))
+    chapter_of = {row.id: chapter.slug for chapter in adopted.chapters for row in chapter.rows}
     for row_id, row in drafts.items():
         if row_id not in seen:
             at = next((r.at for r in document.rows if r.id == row_id), None)
-            findings.append(Finding(at or Location(f"{row.at.file}@{revision}", row.at.line, row.at.column), RULE,
+            # A row that is gone is shown where it was, in the file as it was at the revision.
+            was = Location(f"{display_path(source_dir / (chapter_of[row_id] + '.yaml'), Path.cwd())}@{revision}",
+                           row.at.line, row.at.column)
+            findings.append(Finding(at or was, RULE,
                                     f"row '{row_id}' of the draft adopted at {revision} has no 現行 side"
                                     f"{'' if at else ' (the row is gone)'}: {revisions.whole_excerpt(row.draft)}",
                                     "the adopted text belongs in the 現行 column"))
