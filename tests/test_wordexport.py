@@ -91,6 +91,12 @@ def test_the_draft_layout_uses_word_heading_styles(tmp_path):
                 for row in chapter.rows for b in row.draft if isinstance(b, model.Heading)]
     assert headings == expected
     assert len(word.tables) == sum(isinstance(b, (model.Kpi, model.Table)) for row in source.rows for b in row.draft)
+    # Word's contents field, its result the headings 1-3 until Word updates it with page numbers.
+    assert word.element.body.xpath(".//w:instrText/text()") == [' TOC \\o "1-3" \\h \\z \\u ']
+    assert word.settings.element.find(qn("w:updateFields")) is not None
+    texts = [p.text for p in word.paragraphs]
+    start = texts.index("目次") + 2
+    assert texts[start:start + 3] == [text for style, text in expected if int(style[-1]) <= 3][:3]
 
 
 def test_the_same_sources_give_the_same_bytes(real_docx, tmp_path):

@@ -7,7 +7,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from . import eras, model
+from . import eras, model, render
 from .changes import CHANGED, DELETED, INSERTED, MarkedText, Segment
 from .wordimport import CAPTION_STYLE, KIND_STYLES
 
@@ -55,9 +55,10 @@ def write_docx(document: model.Document, layout: str, source_dir: Path, *, under
     else:
         word.add_paragraph({"draft": document.columns.draft, "current": document.columns.current}[layout],
                            style="Subtitle")
+        _contents(word, document, layout)
         for chapter in document.chapters:
             if chapter.is_contents:
-                continue  # Word builds contents from the heading styles (参考資料 → 目次)
+                continue  # the contents are Word's, made from the heading styles
             for row in chapter.rows:
                 for block in getattr(row, layout):
                     _block(word, block, source_dir)
@@ -104,7 +105,7 @@ def _styles(word) -> None:
     normal = word.styles["Normal"]
     _font(normal, MINCHO)
     normal.font.size = Pt(BODY_SIZE)
-    for name, size in (("Title", 16), ("Subtitle", 13), ("Heading 1", 14), ("Heading 2", 12.5),
+    for name, size in (("Title", 16), ("Subtitle", 13), ("TOC Heading", 14), ("Heading 1", 14), ("Heading 2", 12.5),
                        ("Heading 3", 11.5), ("Heading 4", BODY_SIZE)):
         style = word.styles[name]
         _font(style, GOTHIC)
@@ -141,6 +142,38 @@ def _header_and_footer(section, document: model.Document, stamp: str) -> None:
     footer._p.append(page)
     if stamp:
         footer.add_run(f"　{stamp}")
+
+
+def _contents(word, document: model.Document, side: str) -> None:
+    """Word's contents field over headings 1-3, holding the headings as its last result, so
+    that a reader without Word sees them too; Word fills in the page numbers when the document
+    is opened (updateFields), as it paginates."""
+    from docx.enum.text import WD_BREAK
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    def field_char(paragraph, kind: str) -> None:
+        element = OxmlElement("w:fldChar")  # python-docx has no field API
+        element.set(qn("w:fldCharType"), kind)
+        paragraph.add_run()._r.append(element)
+
+    word.add_paragraph("目次", style="TOC Heading")
+    opening = word.add_paragraph()
+    field_char(opening, "begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = ' TOC \\o "1-3" \\h \\z \\u '
+    opening.add_run()._r.append(instruction)
+    field_char(opening, "separate")
+    for entry in render.toc_entries(document, side):
+        line = word.add_paragraph(entry.text)
+        line.paragraph_format.left_indent = Pt(BODY_SIZE * (entry.level - 1))
+    field_char(word.add_paragraph(), "end")
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    word.settings.element.append(update)
+    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 # The comparison -------------------------------------------------------------------------
