@@ -6,14 +6,18 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from strategy_pdf import annotate, eras, parse
+from strategy_pdf import annotate, eras, parse, texts
 from strategy_pdf.adoption import AdoptRefused, CurrentDiffers, adopt, check, check_current
-from strategy_pdf.annotate import side_texts
 from strategy_pdf.build import Options, Project, changes, check as lint_check, html_of
-from strategy_pdf.changes import CHANGED
+from strategy_pdf.model import CHANGED
 from strategy_pdf.cli import main
 
 from .conftest import FIXTURES, ROOT, git
+
+
+def side_texts(blocks):
+    """A side as a reader compares it: each text with its block kind and field."""
+    return [(texts.block_kind(blocks[i]), t.path, t.value) for i, t in texts.side_texts(blocks)]
 
 
 def committed(tmp_path, source_dir):
@@ -36,9 +40,8 @@ def minimal(tmp_path):
 
 
 def marks(document):
-    annotated = annotate.annotate(document)
-    return [segment for row in annotated.rows for text in side_texts(row.draft) + side_texts(row.current)
-            for segment in getattr(text, "segments", ()) if segment.mark == CHANGED]
+    return [segment for row in annotate.annotate(document).rows for _, segments in row.marks
+            for segment in segments if CHANGED in segment.marks]
 
 
 def test_adopt_makes_the_draft_the_text_in_force(real, tmp_path):
@@ -81,8 +84,11 @@ def test_after_adoption_lint_passes_the_check_and_changes_lists_every_changed_cu
     assert '<span class="changed">' not in html and "（傍線部分は改正部分）" in html
     summary = changes(project, "HEAD~1")
     changed = {row.id for row in before.rows if row.draft and side_texts(row.draft) != side_texts(row.current)}
-    listed = set(re.findall(r"^  changed  (\S+): 現行: ", summary, re.M))
+    listed = set(re.findall(r"^  changed  (\S+)", summary, re.M))
     assert listed == changed and len(changed) > 100
+    details = re.findall(r"^  changed  \S+ › (.*)$|^ {13}(.*)$", summary, re.M)
+    # The draft side stays as it was: what changed is 現行, and the remarks cleared.
+    assert details and all(text.startswith(("現行 › ", "備考: ", "… ")) for pair in details for text in pair if text)
 
 
 def test_check_current_reports_every_retyping_error_with_its_place(minimal, tmp_path):

@@ -8,7 +8,7 @@ from docx.enum.text import WD_UNDERLINE
 from docx.oxml.ns import qn
 
 from strategy_pdf import model, parse
-from strategy_pdf.annotate import block_texts
+from strategy_pdf.texts import block_texts
 from strategy_pdf.build import Options, Project, build
 from strategy_pdf.wordimport import import_word
 
@@ -27,7 +27,7 @@ def shape(block):
         return ("figure", block.title)
     if isinstance(block, model.Heading):
         return (f"h{block.level}", block.text)
-    return (type(block).__name__, *block_texts(block))
+    return (type(block).__name__, *(text.value for text in block_texts(block)))
 
 
 def rows_as_read(document):
@@ -122,3 +122,18 @@ def test_since_strikes_deleted_and_double_underlines_inserted_text(tmp_path):
     assert [run.text for run in runs if run.underline == WD_UNDERLINE.DOUBLE] == ["第２期"]
     assert any(run.font.strike for run in runs) and "新しい段落です。" in [run.text for run in runs if run.font.strike][0]
     assert any("HEAD 以降の変更" in paragraph.text for paragraph in word.paragraphs)
+
+
+def test_labels_in_the_empty_column_come_back_as_an_empty_side(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "good" / "minimal" / "source", source)
+    document = source / "document.yaml"
+    document.write_text(document.read_text(encoding="utf-8") + "marks: {labels_in: column}\n", encoding="utf-8")
+    path = build(Project(root=ROOT, source=source), tmp_path / "c.docx", "docx", NO_STAMP)
+    new = next(row for table in docx.Document(str(path)).tables for row in table.rows if "新しい段落です" in row.cells[0].text)
+    assert new.cells[1].text == "（新設）"
+    import_word(path, tmp_path / "back")
+    back = rows_as_read(parse.load_document(tmp_path / "back"))
+    # The fixture's | block ends with a line break; import trims a paragraph's edges, as Word users leave them.
+    expected = repr(rows_as_read(parse.load_document(source))).replace("含む段落。\\n'", "含む段落。'")
+    assert repr(back) == expected

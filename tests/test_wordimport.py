@@ -7,14 +7,18 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from strategy_pdf import model, parse
-from strategy_pdf.annotate import side_texts
+from strategy_pdf import model, parse, texts
 from strategy_pdf.build import Options, Project, build
 from strategy_pdf.cli import main
 from strategy_pdf.wordimport import OLE_MAGIC, WordImportError, import_word
 
 from . import word_documents
 from .conftest import ROOT
+
+
+def side_texts(blocks):
+    """A side as a reader compares it: each text with its block kind and field."""
+    return [(texts.block_kind(blocks[i]), t.path, t.value) for i, t in texts.side_texts(blocks)]
 
 
 def kinds(blocks):

@@ -10,8 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import eras, model, parse, revisions, texts
-from .annotate import side_texts
+from . import compare, eras, model, parse, revisions, summary, texts
 from .errors import Location, SourceError, StrategyPdfError, display_path
 from .lint import Finding
 from .pdf import write_atomically
@@ -218,16 +217,20 @@ def check_current(source_dir: Path, revision: str, document: model.Document | No
         seen.add(row.id)
         if row.id not in drafts:
             findings.append(Finding(row.at, RULE, f"row '{row.id}': 現行 has text that is not in the draft adopted at "
-                                    f"{revision}: {revisions.whole_excerpt(row.current)}",
+                                    f"{revision}: {summary.outline(row)}",
                                     "remove it, or give the row the id it had in the adopted draft"))
             continue
         before, after = drafts[row.id].draft, row.current
-        difference = revisions.excerpt(side_texts(before), side_texts(after))
+        changes = compare.compare_sides(before, after).changes
         kinds = [texts.block_kind(block) for block in before], [texts.block_kind(block) for block in after]
-        if difference is None and kinds[0] == kinds[1]:
+        if not changes and kinds[0] == kinds[1]:
             continue
-        at = _first_difference(before, after) or row.at
-        what = difference or f"block kinds differ: {' '.join(kinds[0])} → {' '.join(kinds[1])}"
+        if changes:
+            first = changes[0]
+            at = first.new[1].at if first.new is not None else row.at  # the scalar itself
+            what = summary.describe(first, before, after) + (f" (+{len(changes) - 1})" if len(changes) > 1 else "")
+        else:
+            at, what = row.at, f"block kinds differ: {' '.join(kinds[0])} → {' '.join(kinds[1])}"
         findings.append(Finding(at, RULE, f"row '{row.id}': 現行 differs from the draft adopted at {revision}: {what}",
                                 "copy the adopted text exactly"))
     chapter_of = {row.id: chapter.slug for chapter in adopted.chapters for row in chapter.rows}
@@ -239,20 +242,9 @@ def check_current(source_dir: Path, revision: str, document: model.Document | No
                            row.at.line, row.at.column)
             findings.append(Finding(at or was, RULE,
                                     f"row '{row_id}' of the draft adopted at {revision} has no 現行 side"
-                                    f"{'' if at else ' (the row is gone)'}: {revisions.whole_excerpt(row.draft)}",
+                                    f"{'' if at else ' (the row is gone)'}: {summary.outline(row)}",
                                     "the adopted text belongs in the 現行 column"))
     return sorted(findings, key=lambda f: (f.location.file, f.location.line))
-
-
-def _first_difference(before: tuple[model.Block, ...], after: tuple[model.Block, ...]) -> Location | None:
-    """Where the first text of ``after`` that differs from ``before`` was written."""
-    old = list(texts.side_texts(before))
-    for position, (index, text) in enumerate(texts.side_texts(after)):
-        if position >= len(old) or old[position][0] != index or \
-                (old[position][1].path, old[position][1].value) != (text.path, text.value) or \
-                texts.block_kind(before[index]) != texts.block_kind(after[index]):
-            return text.at
-    return None
 
 
 def check(source_dir: Path, revision: str) -> str:

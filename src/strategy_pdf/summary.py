@@ -30,16 +30,16 @@ def compare_documents(old: model.Document, new: model.Document) -> tuple[RowChan
     for chapter in new.chapters:
         for row in chapter.rows:
             if row.id not in old_rows:
-                result.append(RowChange(chapter.title, row.id, "added", (_outline(row),)))
+                result.append(RowChange(chapter.title, row.id, "added", (outline(row),)))
             elif details := _row_changes(old_rows[row.id][1], row):
                 result.append(RowChange(chapter.title, row.id, "changed", details))
     for row_id, (chapter, row) in old_rows.items():
         if row_id not in new_ids:
-            result.append(RowChange(chapter.title, row_id, "removed", (_outline(row),)))
+            result.append(RowChange(chapter.title, row_id, "removed", (outline(row),)))
     return tuple(result)
 
 
-def _outline(row: model.Row) -> str:
+def outline(row: model.Row) -> str:
     """A row's blocks, each by kind and the start of its first text."""
     blocks = row.draft or row.current
     parts = []
@@ -55,7 +55,7 @@ def _row_changes(old: model.Row, new: model.Row) -> tuple[str, ...]:
     for side, label in (("draft", ""), ("current", "現行" + SEPARATOR)):
         old_blocks, new_blocks = getattr(old, side), getattr(new, side)
         for change in compare.compare_sides(old_blocks, new_blocks, SUMMARISED).changes:
-            lines.append(label + _describe(change, old_blocks, new_blocks))
+            lines.append(label + describe(change, old_blocks, new_blocks))
     if old.remarks != new.remarks:
         lines.append(f"備考: {' '.join(old.remarks) or '（なし）'} → {' '.join(new.remarks) or '（なし）'}")
     if old.page_break != new.page_break:
@@ -65,7 +65,7 @@ def _row_changes(old: model.Row, new: model.Row) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _describe(change: compare.FieldChange, old_blocks, new_blocks) -> str:
+def describe(change: compare.FieldChange, old_blocks, new_blocks) -> str:
     """``2 kpi › 企業立地件数（累計） › 目標値（R5）: [-194-]{+200+}``; a text of prose with a
     little of its context."""
     block, text = change.new or change.old

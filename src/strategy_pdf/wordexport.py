@@ -7,21 +7,34 @@ import io
 import zipfile
 from pathlib import Path
 
+from dataclasses import dataclass
+
 from . import eras, model, render
-from .changes import CHANGED, DELETED, INSERTED, MarkedText, Segment
+from .model import CHANGED, DELETED, INSERTED, Segment
 from .wordimport import CAPTION_STYLE, KIND_STYLES
 
 MINCHO, GOTHIC = "BIZ UDMincho", "BIZ UDGothic"  # the families of fonts/*.ttf
 BODY_SIZE = 10.5
-UNDERLINE_NOTE = "（傍線部分は改正部分）"
 STYLE_OF_KIND = {kind: style for style, kind in KIND_STYLES.items()}
 DOCX_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 COLUMN_WIDTHS = (117, 117, 33)  # mm: two equal text columns and narrow remarks, 267 mm between the margins
 
 
-def marked_segments(text: str) -> tuple[Segment, ...]:
-    """The change marks of a text, as the annotate stage left them: the one place that reads them."""
-    return text.segments if isinstance(text, MarkedText) else (Segment(text),)
+@dataclass(frozen=True)
+class _Marks:
+    """The texts of one block with the marks annotate left on its row: the one place that
+    reads them. ``marks(value, *field path)`` gives the segments to write."""
+
+    row: model.Row | None
+    side: str = ""
+    block: int = 0
+
+    def __call__(self, value: str, *path) -> tuple[Segment, ...]:
+        segments = self.row.segments(self.side, self.block, tuple(path)) if self.row is not None else None
+        return segments if segments is not None else (Segment(value),)
+
+
+UNMARKED = _Marks(None)
 
 
 def write_docx(document: model.Document, layout: str, source_dir: Path, *, underline_note: bool,
@@ -50,7 +63,7 @@ def write_docx(document: model.Document, layout: str, source_dir: Path, *, under
         if since:
             word.add_paragraph(f"見え消し（{document.columns.draft}欄、{since} 以降の変更）：取消線は削除、二重下線は追加")
         if underline_note:
-            word.add_paragraph(UNDERLINE_NOTE)
+            word.add_paragraph(document.marks.note)
         _comparison(word, document, source_dir)
     else:
         word.add_paragraph({"draft": document.columns.draft, "current": document.columns.current}[layout],
@@ -60,8 +73,8 @@ def write_docx(document: model.Document, layout: str, source_dir: Path, *, under
             if chapter.is_contents:
                 continue  # the contents are Word's, made from the heading styles
             for row in chapter.rows:
-                for block in getattr(row, layout):
-                    _block(word, block, source_dir)
+                for index, block in enumerate(getattr(row, layout)):
+                    _block(word, block, source_dir, _Marks(row, layout, index))
     properties = word.core_properties
     properties.title, properties.author, properties.subject = document.title, document.city, document.subtitle
     properties.language, properties.last_modified_by, properties.revision = "ja-JP", document.city, 1
@@ -188,11 +201,13 @@ def _comparison(word, document: model.Document, source_dir: Path) -> None:
             word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             table = _comparison_table(word, document.columns)
         cells = table.add_row().cells
-        for cell, side in zip(cells, (row.draft, row.current)):
-            for block in side:
-                _block(cell, block, source_dir)
+        for cell, side in zip(cells, ("draft", "current")):
+            for index, block in enumerate(getattr(row, side)):
+                _block(cell, block, source_dir, _Marks(row, side, index))
+            if not getattr(row, side) and row.empty_side_label:
+                _text_paragraph(cell, (Segment(row.empty_side_label),), None)
         for remark in row.remarks:
-            _text_paragraph(cells[2], remark, None)
+            _text_paragraph(cells[2], (Segment(remark),), None)
         _set_widths(cells)
 
 
@@ -243,50 +258,56 @@ def _first_paragraph(container, style: str | None):
     return container.add_paragraph(style=style)
 
 
-def _text_paragraph(container, text: str, style: str | None, prefix: str = ""):
+def _text_paragraph(container, segments: tuple[Segment, ...], style: str | None, prefix: str = ""):
     paragraph = _first_paragraph(container, style)
     if prefix:
         paragraph.add_run(prefix)
-    _runs(paragraph, text)
+    _runs(paragraph, segments)
     return paragraph
 
 
-def _runs(paragraph, text: str) -> None:
+def _runs(paragraph, segments: tuple[Segment, ...], bracketed: bool = False) -> None:
+    """The segments as runs: 傍線 underlined, inserted text double-underlined (Word has no
+    overline), deleted text struck through; an era year in brackets, （H26）."""
     from docx.enum.text import WD_UNDERLINE
 
-    for segment in marked_segments(text):
+    if bracketed:
+        paragraph.add_run("（")
+    for segment in segments:
         for index, line in enumerate(segment.text.split("\n")):
             run = paragraph.add_run()
             if index:
                 run.add_break()
             run.add_text(line)
-            if segment.mark == CHANGED:
-                run.underline = True
-            elif segment.mark == INSERTED:
+            if INSERTED in segment.marks:
                 run.underline = WD_UNDERLINE.DOUBLE
-            elif segment.mark == DELETED:
+            elif CHANGED in segment.marks:
+                run.underline = True
+            if DELETED in segment.marks:
                 run.font.strike = True
+    if bracketed:
+        paragraph.add_run("）")
 
 
-def _block(container, block: model.Block, source_dir: Path) -> None:
+def _block(container, block: model.Block, source_dir: Path, marks: _Marks = UNMARKED) -> None:
     if isinstance(block, model.Heading):
-        _text_paragraph(container, block.text, f"Heading {block.level}")
+        _text_paragraph(container, marks(block.text, "text"), f"Heading {block.level}")
     elif isinstance(block, model.Paragraph):
-        _text_paragraph(container, block.text, STYLE_OF_KIND["p"])
+        _text_paragraph(container, marks(block.text, "text"), STYLE_OF_KIND["p"])
     elif isinstance(block, model.Label):
-        _text_paragraph(container, block.text, STYLE_OF_KIND["label"])
+        _text_paragraph(container, marks(block.text, "text"), STYLE_OF_KIND["label"])
     elif isinstance(block, model.Lead):
-        _text_paragraph(container, block.text, STYLE_OF_KIND["lead"])
+        _text_paragraph(container, marks(block.text, "text"), STYLE_OF_KIND["lead"])
     elif isinstance(block, model.Item):
-        _text_paragraph(container, block.text, STYLE_OF_KIND["li"], "・")
+        _text_paragraph(container, marks(block.text, "text"), STYLE_OF_KIND["li"], "・")
     elif isinstance(block, model.Note):
-        _text_paragraph(container, block.text, STYLE_OF_KIND["note"], "※")
+        _text_paragraph(container, marks(block.text, "text"), STYLE_OF_KIND["note"], "※")
     elif isinstance(block, model.Kpi):
-        _kpi(container, block)
+        _kpi(container, block, marks)
     elif isinstance(block, model.Table):
-        _table(container, block)
+        _table(container, block, marks)
     elif isinstance(block, model.Figure):
-        _figure(container, block, source_dir)
+        _figure(container, block, source_dir, marks)
 
 
 def _add_table(container, rows: int, columns: int):
@@ -295,48 +316,61 @@ def _add_table(container, rows: int, columns: int):
     return table
 
 
-def _kpi(container, block: model.Kpi) -> None:
+def _kpi(container, block: model.Kpi, marks: _Marks) -> None:
     """The KPI as a table of the printed shape: 指標〔単位〕 | 基準値（年） | 目標値（年）…"""
     table = _add_table(container, 1, 2 + len(block.target_years))
-    heads = [block.label, block.base_label + eras.bracketed(block.base_year),
-             *(f"目標値{eras.bracketed(year)}" for year in block.target_years)]
-    for cell, text in zip(table.rows[0].cells, heads):
-        cell.paragraphs[0].add_run(text).bold = True
+    head = table.rows[0].cells
+    _runs(head[0].paragraphs[0], marks(block.label, "label"))
+    _runs(head[1].paragraphs[0], marks(block.base_label, "base_label"))
+    if block.base_year:
+        _runs(head[1].paragraphs[0], marks(block.base_year, "base_year"), bracketed=True)
+    for index, year in enumerate(block.target_years):
+        head[2 + index].paragraphs[0].add_run("目標値")
+        _runs(head[2 + index].paragraphs[0], marks(year, "target_years", index), bracketed=True)
+    for cell in head:
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
     _repeat_as_header(table.rows[0])
-    for item in block.items:
+    for number, item in enumerate(block.items):
         cells = table.add_row().cells
         name = cells[0].paragraphs[0]
-        name.add_run("・" + ("（再掲）" if item.repeat else ""))
-        _runs(name, item.name)
+        name.add_run("・")
+        if item.repeat:
+            _runs(name, marks("（再掲）", "items", number, "repeat"))
+        _runs(name, marks(item.name, "items", number, "name"))
         if item.unit:
-            name.add_run(f"〔{item.unit}〕")
-        for note in item.notes:
-            _runs(cells[0].add_paragraph("※"), note)
-        _value(cells[1], item.base, item.base_year)
+            name.add_run("〔")
+            _runs(name, marks(item.unit, "items", number, "unit"))
+            name.add_run("〕")
+        for index, note in enumerate(item.notes):
+            _runs(cells[0].add_paragraph("※"), marks(note, "items", number, "notes", index))
+        _runs(cells[1].paragraphs[0], marks(item.base, "items", number, "base"))
+        if item.base_year:
+            _runs(cells[1].add_paragraph(), marks(item.base_year, "items", number, "base_year"), bracketed=True)
         for index, value in enumerate(item.targets):
-            _value(cells[2 + index], value, item.target_years[index] if item.target_years else "")
+            _runs(cells[2 + index].paragraphs[0], marks(value, "items", number, "targets", index))
+            if item.target_years:
+                _runs(cells[2 + index].add_paragraph(), marks(item.target_years[index], "items", number, "target_years", index),
+                      bracketed=True)
 
 
-def _value(cell, value: str, year: str) -> None:
-    _runs(cell.paragraphs[0], value)
-    if year:
-        cell.add_paragraph(eras.bracketed(year))
-
-
-def _table(container, block: model.Table) -> None:
+def _table(container, block: model.Table, marks: _Marks) -> None:
     if block.caption:
-        _text_paragraph(container, block.caption, CAPTION_STYLE)
+        _text_paragraph(container, marks(block.caption, "caption"), CAPTION_STYLE)
     width = max([len(block.head), *(len(cells) for cells in block.rows)], default=1)
-    rows = ([block.head] if block.head else []) + list(block.rows)
-    table = _add_table(container, len(rows), width)
+    table = _add_table(container, len(block.rows) + bool(block.head), width)
+    rows = iter(table.rows)
     if block.head:
-        _repeat_as_header(table.rows[0])
-    for cells, texts in zip(table.rows, rows):
-        for cell, text in zip(cells.cells, texts):
-            _runs(cell.paragraphs[0], text)
+        head = next(rows)
+        _repeat_as_header(head)
+        for column, (cell, text) in enumerate(zip(head.cells, block.head)):
+            _runs(cell.paragraphs[0], marks(text, "head", column))
+    for number, (row, texts) in enumerate(zip(rows, block.rows)):
+        for column, (cell, text) in enumerate(zip(row.cells, texts)):
+            _runs(cell.paragraphs[0], marks(text, "rows", number, column))
 
 
-def _figure(container, block: model.Figure, source_dir: Path) -> None:
+def _figure(container, block: model.Figure, source_dir: Path, marks: _Marks) -> None:
     """A picture from figures/ where Word can show it, then the title (or （図）) and the figure's
     text, in one caption paragraph that import reads back as a figure."""
     from docx.shared import Mm
@@ -348,8 +382,8 @@ def _figure(container, block: model.Figure, source_dir: Path) -> None:
     if block.diagram is not None:
         fragments = [text for stage in (*block.diagram.stages, *([block.diagram.band] if block.diagram.band else []))
                      for text in (stage.title, *_box_texts(stage.boxes))]
-    _runs(paragraph, block.title or "（図）")
-    if fragments:
+    _runs(paragraph, marks(block.title, "title") if block.title else (Segment("（図）"),))
+    if fragments:  # the figure's words, for a reader of the Word file; their marks stay in the PDF
         paragraph.add_run("：" + "、".join(fragments))
 
 

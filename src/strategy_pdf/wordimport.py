@@ -290,7 +290,7 @@ class _Reader:
             here = f"{where}, row {number}"
             side = lambda index: () if index is None or index >= len(cells) or _merged_down(cells, previous, index) \
                 else self._cell_blocks(cells[index], here)  # noqa: E731
-            draft, current = side(columns.draft), side(columns.current)
+            draft, current = _unlabelled(side(columns.draft)), _unlabelled(side(columns.current))
             remarks = tuple(text for p in cells[columns.remarks].paragraphs if (text := p.text.strip())) \
                 if columns.remarks is not None and columns.remarks < len(cells) \
                 and not _merged_down(cells, previous, columns.remarks) else ()
@@ -415,6 +415,15 @@ class _Reader:
         has_head = bool(grid) and grid[0].is_header and len(grid) > 1
         return model.Table(caption, texts[0] if has_head else (), tuple(texts[1:] if has_head else texts),
                            Location(self.name, 1, 1))
+
+
+def _unlabelled(blocks: tuple[model.Block, ...]) -> tuple[model.Block, ...]:
+    """An empty column where the build wrote （新設） or （削除） (marks: labels_in: column) is empty."""
+    defaults = model.AutoRemarks()
+    if len(blocks) == 1 and isinstance(blocks[0], model.Paragraph) and \
+            blocks[0].text in (f"（{defaults.added}）", f"（{defaults.removed}）"):
+        return ()
+    return blocks
 
 
 def _block_of_kind(kind: str, text: str, at: Location) -> model.Block:
