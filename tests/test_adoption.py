@@ -111,7 +111,9 @@ def test_check_current_reports_every_retyping_error_with_its_place(minimal, tmp_
     line = next(i for i, l in enumerate(lines, 1) if l.startswith("    current: 本市においても"))
     assert [(f.location.file.endswith("basics.yaml"), f.location.line) for f in findings][0] == (True, line)
     assert "row 'basics-history'" in str(findings[0]) and "{+いた+}" in str(findings[0])
-    assert any("goal.yaml" in f.location.file and "2,5[-41-]{+14+}" in f.message for f in findings)
+    edited = goal.read_text(encoding="utf-8").splitlines().index('              targets: ["2,514", "2,692"]') + 1
+    kpi = next(f for f in findings if f.location.file.endswith("goal.yaml"))
+    assert kpi.location.line == edited and "市内総生産額 › 目標値（R1）: [-2,541-]{+2,514+}" in kpi.message
     with pytest.raises(CurrentDiffers, match=r"difference\(s\) between 現行 and the draft adopted"):
         check(minimal, revision)
     result = CliRunner().invoke(main, ["check-current", revision, "--source", str(minimal)])

@@ -4,12 +4,14 @@ import shutil
 
 import docx
 import pytest
+from click.testing import CliRunner
 from docx.enum.text import WD_UNDERLINE
 from docx.oxml.ns import qn
 
 from strategy_pdf import model, parse
 from strategy_pdf.texts import block_texts
 from strategy_pdf.build import Options, Project, build
+from strategy_pdf.cli import main
 from strategy_pdf.wordimport import import_word
 
 from .conftest import FIXTURES, ROOT, fixture_project, git
@@ -137,3 +139,9 @@ def test_labels_in_the_empty_column_come_back_as_an_empty_side(tmp_path):
     # The fixture's | block ends with a line break; import trims a paragraph's edges, as Word users leave them.
     expected = repr(rows_as_read(parse.load_document(source))).replace("含む段落。\\n'", "含む段落。'")
     assert repr(back) == expected
+
+
+def test_the_review_layout_has_no_word_form(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--format", "docx", "--layout", "review", "-o", str(tmp_path / "r.docx")])
+    assert result.exit_code == 1 and "the review layout is a PDF only" in result.output
+    assert not (tmp_path / "r.docx").exists()

@@ -236,14 +236,10 @@ def _identify(row, index, number_column, name_column, by_number, by_name, sheet:
 def write(source_dir: Path, document: model.Document, updates: tuple[Update, ...]) -> tuple[Path, ...]:
     """Merge the values into each indicator's ``actuals`` (a year given again is replaced),
     keeping every comment, quote and order of the files; all files are written, then renamed."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never fold a long line of Japanese text
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml = loader.round_trip_yaml()
     files = {row.id: source_dir / f"{chapter.slug}.yaml" for chapter in document.chapters for row in chapter.rows}
     trees: dict[Path, object] = {}
     for update in updates:

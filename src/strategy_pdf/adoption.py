@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import compare, eras, model, parse, revisions, summary, texts
+from . import compare, eras, loader, model, parse, revisions, summary, texts
 from .errors import Location, SourceError, StrategyPdfError, display_path
 from .lint import Finding
 from .pdf import write_atomically
@@ -24,16 +24,6 @@ class AdoptRefused(StrategyPdfError):
 
 class CurrentDiffers(StrategyPdfError):
     """check-current found 現行 text that is not the adopted draft."""
-
-
-def _yaml():
-    from ruamel.yaml import YAML
-
-    yaml = YAML()  # round trip: comments, key order, quoting and flow lists stay as written
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
 
 
 @dataclass(frozen=True)
@@ -72,7 +62,7 @@ def adopt(source_dir: Path) -> Adopted:
         raise AdoptRefused("uncommitted changes in the sources; commit or stash them first, so that adopt's changes "
                            "stand alone in git diff:\n" + "\n".join(f"  {line}" for line in changed))
     document = parse.load_document(source_dir)
-    yaml = _yaml()
+    yaml = loader.round_trip_yaml()
     texts: dict[str, str] = {}
     in_force = cleared = 0
     removed: list[str] = []

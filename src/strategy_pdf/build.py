@@ -142,6 +142,9 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
         output.write_text(_render(project, options, prepared), encoding="utf-8")
         return output
     if output_format == "docx":
+        if options.layout not in wordexport.LAYOUTS:
+            raise StrategyPdfError(f"--format docx writes the layouts {', '.join(wordexport.LAYOUTS)}; "
+                                   f"the {options.layout} layout is a PDF only")
         prepared = _prepare(project, options, warn, strict)
         pdf.write_atomically(wordexport.write_docx(prepared.document, options.layout, project.source,
                                                    underline_note=_marks(options) != "none", since=options.since,

@@ -176,3 +176,16 @@ def _convert(node, shown_as: str, problems: list[Problem]) -> Node:
             continue
         entries[key] = (key_at, _convert(value_node, shown_as, problems))
     return Mapping(entries, at)
+
+
+def round_trip_yaml():
+    """The YAML library for the commands that write sources (import, adopt, actuals): what it
+    rewrites keeps its comments, quotes, key order and indentation, and a long line of Japanese
+    text is never folded (YAML would read a folded plain scalar back with a space)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml

@@ -13,6 +13,7 @@ from . import eras, model, render
 from .model import CHANGED, DELETED, INSERTED, Segment
 from .wordimport import CAPTION_STYLE, KIND_STYLES
 
+LAYOUTS = ("comparison", "draft", "current")
 MINCHO, GOTHIC = "BIZ UDMincho", "BIZ UDGothic"  # the families of fonts/*.ttf
 BODY_SIZE = 10.5
 STYLE_OF_KIND = {kind: style for style, kind in KIND_STYLES.items()}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
-from . import model, parse
+from . import loader, model, parse
 from .texts import block_kind
 from .errors import Location, SourceError, StrategyPdfError
 from .pdf import write_atomically
@@ -736,12 +736,7 @@ def write_sources(document: model.Document, directory: Path) -> None:
 
 
 def _dump(data) -> str:
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096  # one paragraph, one line: YAML would fold a wrapped plain scalar with a space
-    yaml.allow_unicode = True
+    yaml = loader.round_trip_yaml()
     stream = io.StringIO()
     yaml.dump(_styled(data), stream)
     return stream.getvalue()
