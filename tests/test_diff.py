@@ -112,3 +112,9 @@ def test_a_space_changed_alone_inside_a_change():
 def test_a_figure_is_marked_whole():
     assert marks("2,692", "2,700") == ("[2,692]", "[2,700]")
     assert marks("目標 0.90 以上", "目標 0.95 以上") == ("目標 [0.90] 以上", "目標 [0.95] 以上")
+
+
+def test_an_emptied_text_keeps_its_change():
+    """Found by the property test: a heading emptied is reported at the heading."""
+    (change,) = compare_streams(["②雇用の安定", "雇用の安定を図る"], ["", "雇用の安定を図る"]).changes
+    assert (change.old_unit, change.new_unit, change.deleted) == (0, 0, "②雇用の安定")

@@ -21,7 +21,8 @@ TOKEN = re.compile(
     r"|[\u3041-\u309f]+"                                # hiragana
     r"|[\u30a0-\u30ffｦ-ﾟー]+"                           # katakana
     r"|[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+(?:[.,，．][0-9０-９]+)*"  # Latin and numbers (2,541 / 0.90)
-    r"|\s+"
+    r"|\x1f"                                            # the end of one text of a stream
+    r"|[^\S\x1f]+"
     r"|.",
     re.S,
 )
@@ -51,7 +52,7 @@ _WHITE_SPACE = re.compile(r"\s+")
 def _tokens(text: str, *, raw: bool) -> list[_Token]:
     tokens = []
     for match in TOKEN.finditer(text):
-        key = match.group() if raw else comparison_key(match.group())
+        key = match.group() if raw or match.group() == UNIT_SEPARATOR else comparison_key(match.group())
         if key:
             tokens.append(_Token(match.start(), match.end(), key))
     return tokens
@@ -132,8 +133,7 @@ def _changed_blocks(opcodes, old: str, new: str, old_tokens: list[_Token], new_t
 def _starts_text(text: str, tokens: list[_Token], index: int) -> bool:
     """Whether token ``index`` is the first of its text in the stream (the end of the stream
     counts as the start of a text)."""
-    start = tokens[index].start if index < len(tokens) else len(text)
-    return index == 0 or index >= len(tokens) or UNIT_SEPARATOR in text[tokens[index - 1].end:start]
+    return index == 0 or index >= len(tokens) or tokens[index - 1].key == UNIT_SEPARATOR
 
 
 def _head_island(text: str, tokens: list[_Token], first: int, floor: int) -> int:
@@ -154,19 +154,18 @@ def _tail_island(text: str, tokens: list[_Token], end: int, ceiling: int) -> int
     if end >= len(tokens) or _starts_text(text, tokens, end):
         return 0
     position, characters = end, 0
-    while position < ceiling:
+    while position < ceiling and tokens[position].key != UNIT_SEPARATOR:
         characters += len(tokens[position].key)
         position += 1
         if characters > ABSORBED_ISLAND or OPAQUE.search(tokens[position - 1].key):
             return 0
-        if position == len(tokens) or _starts_text(text, tokens, position):
-            return position - end
-    return 0
+    closes_text = position == len(tokens) or tokens[position].key == UNIT_SEPARATOR
+    return position - end if closes_text else 0
 
 
 def _is_short(tokens: list[_Token]) -> bool:
     text = "".join(t.key for t in tokens)
-    return len(text) <= ABSORBED_ISLAND and not OPAQUE.search(text)
+    return len(text) <= ABSORBED_ISLAND and UNIT_SEPARATOR not in text and not OPAQUE.search(text)
 
 
 KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ffｦ-ﾟー]")
@@ -259,10 +258,12 @@ def compare_streams(old_units: list[str], new_units: list[str]) -> StreamDiff:
     changes = []
     for (o1, o2), (n1, n2) in pairs:
         # A text deleted (or inserted) at the end of a text is anchored there, not at the
-        # start of the next text, where the next token begins.
-        if n1 == n2 and n1 in new_starts[1:] and o1 > 0 and old_text[o1 - 1] != UNIT_SEPARATOR:
+        # start of the next text, where the next token begins; so is a text emptied.
+        if n1 == n2 and n1 in new_starts[1:] and (o1 > 0 and old_text[o1 - 1] != UNIT_SEPARATOR
+                                                   or new_units[new_starts.index(n1) - 1] == ""):
             n1 = n2 = n1 - 1
-        if o1 == o2 and o1 in old_starts[1:] and n1 > 0 and new_text[n1 - 1] != UNIT_SEPARATOR:
+        if o1 == o2 and o1 in old_starts[1:] and (n1 > 0 and new_text[n1 - 1] != UNIT_SEPARATOR
+                                                   or old_units[old_starts.index(o1) - 1] == ""):
             o1 = o2 = o1 - 1
         old_unit, new_unit = _unit_at(old_starts, o1), _unit_at(new_starts, n1)
         changes.append(Change(
