@@ -57,6 +57,7 @@ def lint(document: model.Document, spelling: tuple[SpellingRule, ...] = ()) -> l
     for row in document.rows:
         for block in row.draft + row.current:
             findings += _kpi_year_findings(block)
+            findings += _alt_findings(block)
             if isinstance(block, model.Figure) and not (block.title or block.text or block.image or block.diagram):
                 findings.append(Finding(block.at, "placeholder", "a figure with nothing in it",
                                         "give it an image (figures/…), a diagram or its text"))
@@ -132,6 +133,14 @@ def _kpi_year_findings(block: model.Block) -> list[Finding]:
             findings.append(Finding(at, "era-year", f"{year} and R1 both name 2019 in one table", "use one of them"))
             break
     return findings
+
+
+def _alt_findings(block: model.Block) -> list[Finding]:
+    """An image is a picture of what it shows: the web edition needs that said in words."""
+    if not isinstance(block, model.Figure) or not block.image or block.alt.strip():
+        return []
+    return [Finding(block.at, "alt", f"image {block.image} has no alternative text",
+                    "add alt: what the figure shows, in a sentence or two, for readers who cannot see it")]
 
 
 def _repeat_findings(document: model.Document) -> list[Finding]:

@@ -143,6 +143,7 @@ class Figure(Located):
     at: Location
     diagram: Diagram | None = None
     image: str = ""
+    alt: str = ""                  # an image's alternative text: what it shows, for those who cannot see it
 
 
 Block = Union[Heading, Label, Lead, Paragraph, Item, Note, Kpi, Table, Figure]

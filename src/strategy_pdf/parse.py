@@ -338,8 +338,9 @@ def _figure(value: Node, path: str, node: Node, checker: _Checker) -> model.Figu
     return model.Figure(checker.text(fields.get("title"), _join(path, "title"), required=False),
                         checker.texts(fields.get("text"), _join(path, "text")), node.at,
                         diagram=diagram, image=image,
+                        alt=checker.text(fields.get("alt"), _join(path, "alt"), required=False),
                         locations=_locations(title=fields.get("title"), text=fields.get("text"),
-                                             image=fields.get("image")))
+                                             image=fields.get("image"), alt=fields.get("alt")))
 
 
 def _stage(node: Node, path: str, checker: _Checker) -> model.Stage:

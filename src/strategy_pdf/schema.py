@@ -87,6 +87,7 @@ SHAPES: dict[str, tuple[Key, ...]] = {
         Key("text", "texts", "The figure's text fragments, in reading order (printed when there is no diagram)."),
         Key("diagram", "diagram", "The figure drawn from data: stages left to right, a band across the foot."),
         Key("image", "text", "An image file under source/figures/ (SVG, PNG), e.g. figures/system.svg."),
+        Key("alt", "text", "An image's alternative text: what it shows, for readers who cannot see it (the web edition's alt)."),
     ),
     "diagram": (
         Key("stages", "[stage]", "Columns read left to right, joined by arrows.", True),

@@ -102,6 +102,7 @@ def _walk(block: model.Block) -> Iterator[Text]:
         for number, fragment in enumerate(block.text):
             yield _text(block, (), ("text", number), fragment, PROSE, f"図の文字 {number + 1}", at)
         yield _text(block, (), ("image",), block.image, FILE, "画像", at)
+        yield _text(block, (), ("alt",), block.alt, PROSE, "代替テキスト", at)
         if block.diagram:
             for number, stage in enumerate(block.diagram.stages):
                 yield from _stage(stage, ("diagram", "stages", number), stage.title or f"{number + 1}段", at)
