@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser the web edition's tests drive (see below).
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: pdf html test fuzz golden schema validate lint artifacts bench clean
+.PHONY: pdf html site test fuzz golden schema validate lint artifacts bench clean
 
 pdf: $(STAMP)
 	$(BIN)/strategy-pdf build --layout comparison --output build/comparison.pdf
@@ -19,6 +21,10 @@ artifacts: pdf
 	cp build/comparison.pdf build/artifacts/comparison-$$rev.pdf && \
 	cp build/draft.pdf build/artifacts/draft-$$rev.pdf && \
 	ls build/artifacts/*-$$rev.pdf
+
+# The web edition: index, draft and comparison as HTML, linking the PDFs it copies in.
+site: pdf
+	$(BIN)/strategy-pdf build --format site --output build/site --pdf build/comparison.pdf --pdf build/draft.pdf
 
 html: $(STAMP)
 	$(BIN)/strategy-pdf build --format html --output build/comparison.html
@@ -33,8 +39,8 @@ lint: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python -c 'from pathlib import Path; from strategy_pdf.schema import write_schema_files; write_schema_files(Path("schema"))'
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+test: $(STAMP) $(CHROMIUM)
+	STRATEGY_PDF_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 # The marks' property test with many more random edits than make test runs.
 fuzz: $(STAMP)
@@ -48,6 +54,14 @@ golden: $(STAMP)
 # and a warning fails our build); on Debian, install them when missing and we may.
 SYSTEM_LIBS := libpango-1.0.so.0 libharfbuzz-subset.so.0
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+# The web edition is tested in a real browser: Debian's chromium, driven by Playwright, which
+# is never let download a browser of its own. Installed when missing and we may, as above;
+# CHROMIUM=/path/to/chrome points the tests at another Chromium.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null || exit 1; \
+	else echo "missing $(CHROMIUM): install Debian's chromium (apt-get install chromium), or make test CHROMIUM=..." >&2; exit 1; fi
 
 $(STAMP): pyproject.toml
 	@for lib in $(SYSTEM_LIBS); do ldconfig -p | grep -q "$$lib" && continue; \

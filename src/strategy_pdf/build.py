@@ -4,6 +4,7 @@ check-current."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import (actuals, adoption, annotate, kpis, lint, model, parallel, parse, pdf, render, review, revisions,
-               summary, wordexport, wordimport)
+               site, summary, wordexport, wordimport)
 from .errors import StrategyPdfError
 
 
@@ -133,9 +134,12 @@ def html_of(project: Project, options: Options = Options()) -> str:
 
 def build(project: Project, output: Path, output_format: str = "pdf", options: Options = Options(),
           progress: Callable[[str], None] | None = None, warn: Callable[[lint.Finding], None] | None = None,
-          strict: bool = False) -> Path:
+          strict: bool = False, pdfs: tuple[Path, ...] = site.DEFAULT_PDFS) -> Path:
     """Load, lint (findings to ``warn``; with ``strict`` they fail), annotate, render, write:
-    a PDF, the HTML it is made from, or a Word document (docx)."""
+    a PDF, the HTML it is made from, a Word document (docx), or the site (``output`` a
+    folder), which links and copies ``pdfs``."""
+    if output_format == "site":
+        return build_site(project, output, options, pdfs, warn, strict)
     if output_format == "html":
         prepared = _prepare(project, options, warn, strict)
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -165,6 +169,17 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
                                         [part.title for part in parts], progress)
     pdf.write_atomically(rendered.data, output)
     return output
+
+
+def build_site(project: Project, output: Path, options: Options, pdfs: tuple[Path, ...],
+               warn: Callable[[lint.Finding], None] | None = None, strict: bool = False) -> Path:
+    """The web edition: the draft as it reads and the comparison with its marks, from one
+    set of sources; the layout option does not apply (the site has both)."""
+    marked = _prepare(project, dataclasses.replace(options, layout="comparison"), warn, strict)
+    plain = _prepare(project, dataclasses.replace(options, layout="draft", since=None, collapse_unchanged=False,
+                                                  stamp=False))
+    return site.write_site(output, plain.document, marked.document, marked.stamp,
+                           project.root, project.source, pdfs)
 
 
 def _renders_in_parts(options: Options) -> bool:

@@ -16,6 +16,7 @@ from .annotate import MARK_MODES
 from .build import (PDF_VARIANTS, Options, Project, adopt, build, changes, check, check_current, export_kpi_workbook,
                     export_kpis, import_actuals, import_document, validate, watch)
 from .render import LAYOUTS
+from .site import DEFAULT_PDFS
 from .errors import StrategyPdfError
 
 source_option = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -41,10 +42,16 @@ def main() -> None:
 
 @main.command("build")
 @source_option
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write [default: build/LAYOUT.pdf, or .html / .docx with --format].")
-@click.option("--format", "output_format", type=click.Choice(["pdf", "html", "docx"]), default="pdf", show_default=True,
-              help="html writes the intermediate HTML, for debugging and measuring; docx a Word document to comment on.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="File to write [default: build/LAYOUT.pdf, or .html / .docx with --format; "
+                   "with --format site, a folder: build/site].")
+@click.option("--format", "output_format", type=click.Choice(["pdf", "html", "docx", "site"]), default="pdf",
+              show_default=True,
+              help="html writes the intermediate HTML, for debugging and measuring; docx a Word document to comment on; "
+                   "site the web edition (index, draft, comparison) linking the PDFs.")
+@click.option("--pdf", "pdfs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="With --format site: a PDF to link and copy into the site, named after its layout "
+                   "(repeatable) [default: build/comparison.pdf and build/draft.pdf, as make pdf writes them].")
 @click.option("--layout", type=click.Choice(LAYOUTS), default="comparison", show_default=True,
               help="The comparison table, the draft alone (A4 portrait), the text in force alone, or the annual review of the KPIs (A4 landscape).")
 @click.option("--marks", type=click.Choice(MARK_MODES), default="both", show_default=True,
@@ -61,17 +68,19 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
               help="Parts of the comparison rendered side by side, each in its own process [default: 3, more for a longer document; 1: one piece].")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and the output path.")
-def build_command(source: Path | None, output: Path | None, output_format: str, layout: str, marks: str,
+def build_command(source: Path | None, output: Path | None, output_format: str, pdfs: tuple[Path, ...],
+                  layout: str, marks: str,
                   collapse_unchanged: bool, since: str | None, print_marks: bool, pdf_variant: str | None,
                   no_stamp: bool, strict: bool, jobs: int, quiet: bool) -> None:
     """Build the comparison table, or one text alone."""
     options = Options(layout=layout, marks=marks, collapse_unchanged=collapse_unchanged, since=since,
                       stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant, jobs=jobs)
-    target = output or Path("build") / f"{layout}.{output_format}"
+    target = output or (Path("build/site") if output_format == "site" else Path("build") / f"{layout}.{output_format}")
     progress = None if quiet else _progress_line()
     try:
         path = build(Project.at(Path.cwd(), source), target, output_format, options,
-                     progress=progress, warn=None if quiet else _warn_one, strict=strict)
+                     progress=progress, warn=None if quiet else _warn_one, strict=strict,
+                     pdfs=pdfs or DEFAULT_PDFS)
     finally:
         if progress is not None:
             progress.clear()

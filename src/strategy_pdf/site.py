@@ -1,0 +1,182 @@
+"""The web edition: the document as a static site (an index, the draft, the comparison) for a
+browser, accessible (JIS X 8341-3 / WCAG 2.x AA), self-contained and written atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from . import model, render
+from .changes import CHANGED, DELETED, INSERTED, MarkedText, Segment
+from .errors import StrategyPdfError
+
+STYLESHEET = "site.css"
+FONT_FILES = ("BIZUDMincho-Regular.ttf", "BIZUDGothic-Regular.ttf", "BIZUDGothic-Bold.ttf", "OFL.txt")
+GENERATOR = '<meta name="generator" content="strategy-pdf">'
+# The PDFs `make pdf` writes, which `make site` links: their layout names their content.
+DEFAULT_PDFS = (Path("build/comparison.pdf"), Path("build/draft.pdf"))
+
+# A change mark as markup a screen reader announces: the element says what kind of change
+# it is, and words only a screen reader gets say where it starts and ends, since most
+# readers announce neither <u> nor <ins>/<del> by themselves.
+MARKUP = {
+    CHANGED: ("u", "改正部分"),
+    DELETED: ("del", "削除部分"),
+    INSERTED: ("ins", "追加部分"),
+}
+
+
+class SiteError(StrategyPdfError):
+    """The site cannot be written: a PDF to link is missing, or the target is not a site."""
+
+
+@dataclass(frozen=True)
+class PdfLink:
+    file: str      # its name in the site
+    label: str     # what it is: the layout it prints, as the document calls it
+    size: str      # as a reader is told it before downloading, e.g. 1.2MB
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One page of the site: its file, the name it goes by in titles and the navigation."""
+
+    file: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the site templates receive."""
+
+    document: model.Document           # the draft as it reads, without marks
+    marked: model.Document             # the same, annotated for the comparison
+    pages: tuple[SitePage, ...]
+    pdfs: tuple[PdfLink, ...]
+    toc: tuple[render.TocEntry, ...]   # the draft's headings, for the contents
+    stamp: str                         # the source revision; empty outside git
+
+
+def segments(text: str) -> tuple[Segment, ...]:
+    """A text's change marks: the one place the site reads how the annotator carries them."""
+    return text.segments if isinstance(text, MarkedText) else (Segment(text),)
+
+
+def marked_html(text: str) -> Markup:
+    """Escape the text, keep its explicit line breaks, and mark its changes semantically."""
+    html = []
+    for part in segments(text):
+        lines = Markup("<br>").join(escape(line) for line in part.text.split("\n"))
+        if part.mark:
+            tag, name = MARKUP[part.mark]
+            lines = Markup('<{0} class="{1}"><span class="visually-hidden">［{2}］</span>{3}'
+                           '<span class="visually-hidden">［{2}ここまで］</span></{0}>').format(tag, part.mark, name, lines)
+        html.append(lines)
+    return Markup("").join(html)
+
+
+def pdf_label(document: model.Document, path: Path) -> str:
+    """A PDF named after a layout is that layout; any other keeps its file name."""
+    return {"comparison": document.subtitle, "draft": document.columns.draft,
+            "current": document.columns.current}.get(path.stem, path.name)
+
+
+def file_size(size: int) -> str:
+    """Bytes as a reader is told them beside a download link (decimal units, as on the web)."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))}KB"
+    return f"{size / 1_000_000:.1f}MB"
+
+
+def pages(document: model.Document) -> tuple[SitePage, ...]:
+    return (SitePage("index.html", "トップ"),
+            SitePage("draft.html", document.columns.draft),
+            SitePage("comparison.html", document.subtitle))
+
+
+def images(*documents: model.Document) -> tuple[str, ...]:
+    """Every image file the documents show, as paths under the sources (and so in the site)."""
+    found = {block.image for document in documents for row in document.rows
+             for block in (*row.draft, *row.current) if isinstance(block, model.Figure) and block.image}
+    return tuple(sorted(found))
+
+
+def write_site(target: Path, document: model.Document, marked: model.Document, stamp: str,
+               project_root: Path, source_dir: Path, pdfs: tuple[Path, ...]) -> Path:
+    """Write the site into ``target`` as a whole: built in a folder beside it and swapped in
+    only once complete, so a failed build leaves the previous site as it was."""
+    missing = [str(path) for path in pdfs if not path.is_file()]
+    if missing:
+        raise SiteError(f"the site links these PDFs, which do not exist: {', '.join(missing)}\n"
+                        "build them first (make site does: it runs make pdf)")
+    not_pdf = [str(path) for path in pdfs if path.read_bytes()[:5] != b"%PDF-"]
+    if not_pdf:
+        raise SiteError(f"not a PDF: {', '.join(not_pdf)}")
+    _check_replaceable(target)
+    site = Site(
+        document=document,
+        marked=marked,
+        pages=pages(document),
+        pdfs=tuple(PdfLink(path.name, pdf_label(document, path), file_size(path.stat().st_size)) for path in pdfs),
+        toc=render.toc_entries(document, "draft", deepest=2),
+        stamp=stamp,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        environment = _environment()
+        for page in site.pages:
+            html = environment.get_template(f"site/{Path(page.file).stem}.html.j2").render(site=site, page=page)
+            (building / page.file).write_text(html, encoding="utf-8")
+        shutil.copyfile(project_root / "styles" / STYLESHEET, building / STYLESHEET)
+        (building / "fonts").mkdir()
+        for name in FONT_FILES:
+            shutil.copyfile(project_root / "fonts" / name, building / "fonts" / name)
+        for image in images(document, marked):
+            (building / image).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source_dir / image, building / image)
+        for path in pdfs:
+            shutil.copyfile(path, building / path.name)
+        # mkdtemp makes a folder for its owner only; a site is for everyone who may read it.
+        for folder in (building, *(path for path in building.rglob("*") if path.is_dir())):
+            os.chmod(folder, 0o755)
+        _swap_in(building, target)
+    finally:
+        if building.exists():
+            shutil.rmtree(building)
+    return target
+
+
+def _check_replaceable(target: Path) -> None:
+    """Only a site this tool wrote is replaced: ``-o build`` must not wipe the PDFs."""
+    if not target.exists():
+        return
+    index = target / "index.html"
+    if not target.is_dir() or not (
+            not any(target.iterdir())
+            or index.is_file() and GENERATOR in index.read_text(encoding="utf-8", errors="replace")):
+        raise SiteError(f"{target} exists and is not a site written by strategy-pdf; "
+                        "choose another --output or remove it")
+
+
+def _swap_in(building: Path, target: Path) -> None:
+    """A folder cannot replace a non-empty folder in one rename: the old site is moved aside
+    first and removed after, so only the moment between two renames has neither."""
+    if not target.exists():
+        os.rename(building, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    os.rename(target, old / target.name)
+    os.rename(building, target)
+    shutil.rmtree(old)
+
+
+def _environment():
+    environment = render.make_environment()
+    environment.filters["marked"] = marked_html
+    return environment
