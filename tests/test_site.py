@@ -137,10 +137,15 @@ def test_page_titles_say_where_one_is(minimal_site):
                       "comparison.html": "新旧対照表｜試験市総合戦略"}
 
 
-def test_the_draft_has_its_headings_in_order_one_level_below_the_page_title(minimal_site):
+def test_the_draft_has_its_headings_in_order_below_the_page_title_without_gaps(minimal_site):
     page = read_page(minimal_site / "draft.html")
-    assert page.headings == [(1, "第２期（案）"), (2, "目次"), (2, "１ 基本的考え方"), (4, "（１）策定の経緯"),
-                             (3, "基本目標１"), (5, "①地域産業の競争力強化を図ります。")]
+    assert page.headings == [(1, "第２期（案）"), (2, "目次"), (2, "１ 基本的考え方"), (3, "（１）策定の経緯"),
+                             (3, "基本目標１"), (4, "①地域産業の競争力強化を図ります。")]
+
+
+def test_heading_levels_close_up_where_the_print_skips_one():
+    assert site.outline_levels([1, 3, 3, 4, 2, 4, 1, 2, 3]) == [2, 3, 3, 4, 3, 4, 2, 3, 4]
+    assert site.outline_levels([2, 4, 1]) == [2, 3, 2]
 
 
 def test_the_draft_shows_blocks_as_lists_tables_and_structured_figures(minimal_site):

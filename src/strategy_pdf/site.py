@@ -60,6 +60,21 @@ class Site:
     pdfs: tuple[PdfLink, ...]
     toc: tuple[render.TocEntry, ...]   # the draft's headings, for the contents
     stamp: str                         # the source revision; empty outside git
+    heading_levels: dict[str, int]     # anchor of each draft heading → its level on the page
+
+
+def outline_levels(levels: list[int], top: int = 2) -> list[int]:
+    """The levels headings take on a page whose title is the one h1: the print's levels,
+    closed up where the print skips one (１ 基本的考え方 is followed by （１）, a level 3),
+    so that the outline a screen reader lists has no gaps."""
+    open_levels: list[int] = []
+    result = []
+    for level in levels:
+        while open_levels and open_levels[-1] >= level:
+            open_levels.pop()
+        open_levels.append(level)
+        result.append(top - 1 + len(open_levels))
+    return result
 
 
 def segments(text: str) -> tuple[Segment, ...]:
@@ -118,13 +133,16 @@ def write_site(target: Path, document: model.Document, marked: model.Document, s
     if not_pdf:
         raise SiteError(f"not a PDF: {', '.join(not_pdf)}")
     _check_replaceable(target)
+    headings = render.toc_entries(document, "draft", deepest=4)
     site = Site(
         document=document,
         marked=marked,
         pages=pages(document),
         pdfs=tuple(PdfLink(path.name, pdf_label(document, path), file_size(path.stat().st_size)) for path in pdfs),
-        toc=render.toc_entries(document, "draft", deepest=2),
+        toc=tuple(entry for entry in headings if entry.level <= 2),
         stamp=stamp,
+        heading_levels=dict(zip((entry.anchor for entry in headings),
+                                outline_levels([entry.level for entry in headings]))),
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))

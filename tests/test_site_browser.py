@@ -1,0 +1,190 @@
+"""The web edition of the real document in a real browser: Debian's chromium driven by
+Playwright (never a browser Playwright downloads), axe-core on every page at both widths."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from strategy_pdf import annotate, model, parse, site
+from strategy_pdf.build import Project
+
+from .conftest import ROOT, fixture_project
+from .test_site import build_site
+
+CHROMIUM = Path(os.environ.get("STRATEGY_PDF_CHROMIUM", "/usr/bin/chromium"))
+# Without the background-networking flags Chromium reaches for the network, which is closed.
+CHROMIUM_FLAGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WIDE, NARROW = 1280, 390
+PAGES = ("index.html", "draft.html", "comparison.html")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.fail(f"no browser at {CHROMIUM}: `make test` installs Debian's chromium "
+                    "(or run make test CHROMIUM=/path/to/chromium)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+        yield context
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory) -> Path:
+    return build_site(Project.at(ROOT), tmp_path_factory.mktemp("real") / "site")
+
+
+@pytest.fixture(scope="module")
+def minimal_site(tmp_path_factory) -> Path:
+    """The fixture has what the real document lacks: an image with its alternative text."""
+    return build_site(fixture_project("good", "minimal"), tmp_path_factory.mktemp("minimal") / "site")
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open a page of a site at a width; every request the page makes is recorded."""
+    opened = []
+
+    def open_(path: Path, width: int = WIDE):
+        page = browser.new_page()
+        page.set_viewport_size({"width": width, "height": 900})
+        page.requests = []
+        page.on("request", lambda request: page.requests.append(request.url))
+        page.goto(path.as_uri())
+        page.evaluate("document.fonts.ready")
+        opened.append(page)
+        return page
+
+    yield open_
+    for page in opened:
+        page.close()
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]})
+    return [f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}× e.g. {violation['nodes'][0]['html'][:120]})"
+            for violation in results.response["violations"]]
+
+
+@pytest.mark.parametrize("width", [WIDE, NARROW])
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_violation_of_wcag_a_and_aa(real_site, open_page, name, width):
+    assert axe_violations(open_page(real_site / name, width)) == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_violation_on_the_fixture_with_an_image(minimal_site, open_page, name):
+    page = open_page(minimal_site / name)
+    assert axe_violations(page) == []
+    assert page.evaluate("[...document.images].every(image => image.complete && image.naturalWidth > 0)")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_is_loaded_from_outside_the_site_and_the_vendored_fonts_are_used(real_site, open_page, name):
+    page = open_page(real_site / name)
+    outside = [url for url in page.requests if not url.startswith(real_site.as_uri() + "/")]
+    assert outside == []
+    assert page.evaluate("[...document.scripts].length") == 0
+    loaded = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    assert {family.strip('"') for family in loaded} == {"Strategy Mincho", "Strategy Gothic"}
+    assert page.evaluate("document.documentElement.lang") == "ja"
+
+
+def test_every_heading_of_the_draft_is_there_in_order(real_site, open_page):
+    page = open_page(real_site / "draft.html")
+    shown = page.evaluate("[...document.querySelectorAll('.text :is(h1, h2, h3, h4, h5, h6)')]"
+                          ".map(h => [h.tagName, h.textContent])")
+    headings = [block for chapter in parse.load_document(ROOT / "source").chapters if not chapter.is_contents
+                for row in chapter.rows for block in row.draft if isinstance(block, model.Heading)]
+    assert len(headings) > 50
+    assert [text for _, text in shown] == [heading.text for heading in headings]
+    # No level skipped on the way down, and the print's order of levels kept.
+    levels = [int(tag[1]) for tag, _ in shown]
+    assert levels[0] == 2 and all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:]))
+    assert levels == site.outline_levels([heading.level for heading in headings])
+    assert page.evaluate("document.querySelector('main h1').textContent") == "第２期（案）"
+
+
+def test_every_row_of_the_comparison_is_there_with_its_marks(real_site, open_page):
+    document = annotate.annotate(parse.load_document(ROOT / "source"))
+    expected = {row.id: [segment.text for side in (row.draft, row.current) for text in annotate.side_texts(side)
+                         for segment in site.segments(text) if segment.mark]
+                for row in document.rows}
+    page = open_page(real_site / "comparison.html")
+    shown = page.evaluate("""Object.fromEntries([...document.querySelectorAll('table.comparison > tbody > tr')].map(
+        tr => [tr.id.slice(4), [...tr.querySelectorAll('u.changed')].map(u => u.textContent)]))""")
+    assert list(shown) == list(expected)
+    assert sum(map(len, expected.values())) > 100
+    # Each mark is announced: where it starts and where it ends, around the marked words.
+    assert shown == {row: [f"［改正部分］{text}［改正部分ここまで］" for text in marks] for row, marks in expected.items()}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_link_leads_to_a_file_of_the_site_and_a_place_in_it(real_site, open_page, name):
+    page = open_page(real_site / name)
+    links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
+    assert links
+    for link in links:
+        address, _, fragment = link.partition("#")
+        target = Path(address.removeprefix("file://"))
+        assert address.startswith(real_site.as_uri() + "/") and target.is_file(), link
+        if fragment:
+            assert f'id="{fragment}"' in target.read_text(encoding="utf-8"), link
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_tab_reaches_every_link(real_site, open_page, name):
+    page = open_page(real_site / name)
+    count = page.evaluate("[...document.querySelectorAll('a[href]')].map((a, i) => a.dataset.linkIndex = i).length")
+    reached = []
+    for _ in range(count + 1):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.dataset.linkIndex ?? null"))
+    assert reached[0] == "0", "the first Tab reaches the link to the main text"
+    assert sorted({index for index in reached if index is not None}, key=int) == [str(i) for i in range(count)]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_narrow_screen_does_not_scroll_sideways(real_site, open_page, name):
+    page = open_page(real_site / name, NARROW)
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
+    wider = page.evaluate(f"""[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > {NARROW})
+        .map(e => e.outerHTML.slice(0, 80))""")
+    assert wider == []
+
+
+def test_on_a_narrow_screen_the_comparison_stacks_each_row_labelled(real_site, open_page):
+    cell = "document.querySelector('#row-ba-history td.{}')"
+    wide = open_page(real_site / "comparison.html", WIDE)
+    assert wide.evaluate(f"getComputedStyle({cell.format('draft')}).display") == "table-cell"
+    narrow = open_page(real_site / "comparison.html", NARROW)
+    for column, label in (("draft", "第２期（案）"), ("current", "現行"), ("remarks", "備考")):
+        assert narrow.evaluate(f"getComputedStyle({cell.format(column)}).display") == "block"
+        assert narrow.evaluate(f"getComputedStyle({cell.format(column)}, '::before').content") == f'"{label}"'
+    draft, current = (narrow.evaluate(f"{cell.format(column)}.getBoundingClientRect().top") for column in ("draft", "current"))
+    assert current > draft
+
+
+def test_printing_a_page_leaves_the_navigation_out(real_site, open_page):
+    page = open_page(real_site / "comparison.html")
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('.site-header nav')).display") == "none"
+    assert page.evaluate("getComputedStyle(document.querySelector('table.comparison > thead')).display") == "table-header-group"
+
+
+def test_axe_runs_and_reports_what_it_finds(real_site, open_page):
+    """The zero above is axe's: the same page with an image without alt text is reported."""
+    page = open_page(real_site / "index.html")
+    page.evaluate("document.querySelector('main').append(Object.assign(document.createElement('img'), {src: 'site.css'}))")
+    assert [violation.split(":")[0] for violation in axe_violations(page)] == ["image-alt"]
