@@ -95,7 +95,7 @@ def test_marks_are_markup_a_screen_reader_announces():
 
 def test_sizes_and_labels_of_the_pdfs():
     assert [site.file_size(size) for size in (300, 12_345, 999_999, 1_234_567, 25_000_000)] == [
-        "1KB", "12KB", "1000KB", "1.2MB", "25.0MB"]
+        "1KB", "12KB", "1.0MB", "1.2MB", "25.0MB"]
     document = model.Document("題", "新旧対照表", "市", True, model.Columns("第２期（案）", "現行", "備考"), ())
     assert [site.pdf_label(document, Path(name)) for name in ("build/comparison.pdf", "draft.pdf", "since-3.pdf")] == [
         "新旧対照表", "第２期（案）", "since-3.pdf"]
@@ -226,6 +226,19 @@ def test_missing_pdfs_are_a_clear_error_without_traceback(tmp_path):
     assert not (tmp_path / "site").exists()
 
 
+def test_what_is_not_a_pdf_or_would_overwrite_another_is_refused(tmp_path):
+    pdfs = stand_in_pdfs(tmp_path / "pdfs")
+    (tmp_path / "notes.pdf").write_text("not a PDF", encoding="utf-8")
+    project = fixture_project("good", "minimal")
+    with pytest.raises(site.SiteError, match=f"not a PDF: {tmp_path / 'notes.pdf'}"):
+        build(project, tmp_path / "site", "site", pdfs=(*pdfs, tmp_path / "notes.pdf"))
+    (tmp_path / "other").mkdir()
+    shutil.copyfile(pdfs[0], tmp_path / "other" / "comparison.pdf")
+    with pytest.raises(site.SiteError, match="two PDFs of one name"):
+        build(project, tmp_path / "site", "site", pdfs=(*pdfs, tmp_path / "other" / "comparison.pdf"))
+    assert not (tmp_path / "site").exists()
+
+
 def test_the_cli_writes_the_site_with_the_pdfs_it_is_given(tmp_path):
     pdfs = stand_in_pdfs(tmp_path / "pdfs")
     result = CliRunner().invoke(main, ["build", "--source", str(FIXTURES / "good" / "minimal" / "source"), "-q",
@@ -234,3 +247,9 @@ def test_the_cli_writes_the_site_with_the_pdfs_it_is_given(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(tmp_path / "site")
     assert (tmp_path / "site" / "draft.pdf").read_bytes() == pdfs[1].read_bytes()
+
+
+def test_output_is_a_folder_for_the_site_only(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--source", str(FIXTURES / "good" / "minimal" / "source"),
+                                       "--format", "html", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "is a folder; --format html writes a file" in result.output

@@ -76,6 +76,8 @@ def build_command(source: Path | None, output: Path | None, output_format: str, 
     options = Options(layout=layout, marks=marks, collapse_unchanged=collapse_unchanged, since=since,
                       stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant, jobs=jobs)
     target = output or (Path("build/site") if output_format == "site" else Path("build") / f"{layout}.{output_format}")
+    if output_format != "site" and target.is_dir():
+        raise click.BadParameter(f"{target} is a folder; --format {output_format} writes a file", param_hint="--output")
     progress = None if quiet else _progress_line()
     try:
         path = build(Project.at(Path.cwd(), source), target, output_format, options,

@@ -103,7 +103,7 @@ def pdf_label(document: model.Document, path: Path) -> str:
 
 def file_size(size: int) -> str:
     """Bytes as a reader is told them beside a download link (decimal units, as on the web)."""
-    if size < 1_000_000:
+    if round(size / 1000) < 1000:
         return f"{max(1, round(size / 1000))}KB"
     return f"{size / 1_000_000:.1f}MB"
 
@@ -132,6 +132,9 @@ def write_site(target: Path, document: model.Document, marked: model.Document, s
     not_pdf = [str(path) for path in pdfs if path.read_bytes()[:5] != b"%PDF-"]
     if not_pdf:
         raise SiteError(f"not a PDF: {', '.join(not_pdf)}")
+    names = [path.name for path in pdfs]
+    if len(set(names)) < len(names):
+        raise SiteError(f"two PDFs of one name cannot both be in the site: {', '.join(map(str, pdfs))}")
     _check_replaceable(target)
     headings = render.toc_entries(document, "draft", deepest=4)
     site = Site(
