@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from strategy_pdf import model, parse, site
+from strategy_pdf import kpis, model, parse, site
 from strategy_pdf.build import Options, build
 from strategy_pdf.changes import CHANGED, INSERTED, MarkedText, Segment
 from strategy_pdf.cli import main
@@ -253,3 +253,14 @@ def test_output_is_a_folder_for_the_site_only(tmp_path):
     result = CliRunner().invoke(main, ["build", "--source", str(FIXTURES / "good" / "minimal" / "source"),
                                        "--format", "html", "-o", str(tmp_path)])
     assert result.exit_code == 2 and "is a folder; --format html writes a file" in result.output
+
+
+def test_the_draft_ends_with_every_kpi_as_a_data_table(minimal_site):
+    html = (minimal_site / "draft.html").read_text(encoding="utf-8").replace("\n", "")
+    records = kpis.register(parse.load_document(fixture_project("good", "minimal").source), "draft")
+    listed = html.split('<table class="kpi-list">')[1].split("</table>")[0]
+    assert f"<caption>数値目標・KPI 一覧（{len(records)}件）</caption>" in listed
+    assert listed.count('<th scope="row">') == len(records) == 2
+    assert ('<td class="figure" data-label="実績"><span class="value">2,400<span class="year">（H28）</span></span>'
+            '<span class="value">2,380<span class="year">（H29）</span></span></td>') in listed
+    assert '<a href="#kpi-appendix">数値目標・KPI 一覧</a>' in html

@@ -103,7 +103,7 @@ def test_nothing_is_loaded_from_outside_the_site_and_the_vendored_fonts_are_used
 
 def test_every_heading_of_the_draft_is_there_in_order(real_site, open_page):
     page = open_page(real_site / "draft.html")
-    shown = page.evaluate("[...document.querySelectorAll('.text :is(h1, h2, h3, h4, h5, h6)')]"
+    shown = page.evaluate("[...document.querySelectorAll('.text .chapter :is(h1, h2, h3, h4, h5, h6)')]"
                           ".map(h => [h.tagName, h.textContent])")
     headings = [block for chapter in parse.load_document(ROOT / "source").chapters if not chapter.is_contents
                 for row in chapter.rows for block in row.draft if isinstance(block, model.Heading)]
@@ -190,3 +190,14 @@ def test_axe_runs_and_reports_what_it_finds(real_site, open_page):
     page = open_page(real_site / "index.html")
     page.evaluate("document.querySelector('main').append(Object.assign(document.createElement('img'), {src: 'site.css'}))")
     assert [violation.split(":")[0] for violation in axe_violations(page)] == ["image-alt"]
+
+
+def test_the_stacked_comparison_is_still_a_table_to_a_screen_reader(real_site, open_page):
+    """Chromium keeps a table's roles when CSS stacks its cells: what a screen reader gets."""
+    page = open_page(real_site / "comparison.html", NARROW)
+    tree = page.locator("#chapter-basic-approach ~ table").aria_snapshot()
+    assert tree.startswith('- table "１ 基本的考え方の新旧対照表":')
+    for role in ('- columnheader "第２期（案）"', '- columnheader "現行"', '- columnheader "備考"', "- row ", "- cell "):
+        assert role in tree
+    marked = page.locator("tr:has(u.changed)").first.aria_snapshot()
+    assert "［改正部分］" in marked and "［改正部分ここまで］" in marked

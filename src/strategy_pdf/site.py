@@ -11,7 +11,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from . import model, render
+from . import kpis, model, render
 from .changes import CHANGED, DELETED, INSERTED, MarkedText, Segment
 from .errors import StrategyPdfError
 
@@ -61,6 +61,7 @@ class Site:
     toc: tuple[render.TocEntry, ...]   # the draft's headings, for the contents
     stamp: str                         # the source revision; empty outside git
     heading_levels: dict[str, int]     # anchor of each draft heading → its level on the page
+    kpis: tuple[kpis.KpiRecord, ...]   # the list of every KPI ending the draft; empty when it has none
 
 
 def outline_levels(levels: list[int], top: int = 2) -> list[int]:
@@ -146,6 +147,7 @@ def write_site(target: Path, document: model.Document, marked: model.Document, s
         stamp=stamp,
         heading_levels=dict(zip((entry.anchor for entry in headings),
                                 outline_levels([entry.level for entry in headings]))),
+        kpis=kpis.register(document, "draft") if "draft" in document.kpi_appendix else (),
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
