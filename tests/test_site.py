@@ -140,7 +140,7 @@ def test_page_titles_say_where_one_is(minimal_site):
 def test_the_draft_has_its_headings_in_order_below_the_page_title_without_gaps(minimal_site):
     page = read_page(minimal_site / "draft.html")
     assert page.headings == [(1, "第２期（案）"), (2, "目次"), (2, "１ 基本的考え方"), (3, "（１）策定の経緯"),
-                             (3, "基本目標１"), (4, "①地域産業の競争力強化を図ります。")]
+                             (3, "基本目標１"), (4, "①地域産業の競争力強化を図ります。"), (2, "数値目標・KPI 一覧")]
 
 
 def test_heading_levels_close_up_where_the_print_skips_one():
