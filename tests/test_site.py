@@ -14,7 +14,6 @@ from click.testing import CliRunner
 
 from strategy_pdf import kpis, model, parse, site
 from strategy_pdf.build import Options, build
-from strategy_pdf.changes import CHANGED, INSERTED, MarkedText, Segment
 from strategy_pdf.cli import main
 
 from .conftest import FIXTURES, ROOT, fixture_project
@@ -84,13 +83,28 @@ def minimal_site(tmp_path_factory) -> Path:
 
 
 def test_marks_are_markup_a_screen_reader_announces():
-    text = MarkedText([Segment("総合戦略を"), Segment("策定しました", CHANGED), Segment("。<b>")])
-    assert site.marked_html(text) == (
+    assert site.marked_html(model.Segment("策定<しました>", frozenset({model.CHANGED}))) == (
+        '<u class="changed"><span class="visually-hidden">［改正部分］</span>策定&lt;しました&gt;'
+        '<span class="visually-hidden">［改正部分ここまで］</span></u>')
+    # 見え消し outside, the 傍線 it keeps inside; line breaks kept.
+    assert site.marked_html(model.Segment("一\n二", frozenset({model.INSERTED, model.CHANGED}))) == (
+        '<ins class="inserted"><span class="visually-hidden">［追加部分］</span>'
+        '<u class="changed"><span class="visually-hidden">［改正部分］</span>一<br>二'
+        '<span class="visually-hidden">［改正部分ここまで］</span></u>'
+        '<span class="visually-hidden">［追加部分ここまで］</span></ins>')
+
+
+def test_the_site_marker_marks_a_field_with_the_rows_segments_and_leaves_others_plain():
+    at = model.Paragraph("", None).at
+    row = model.Row("r", (model.Paragraph("総合戦略を策定しました。", at),), (), (), False, at,
+                    marks=((("draft", 0, ("text",)), (model.Segment("総合戦略を"),
+                                                      model.Segment("策定しました", frozenset({model.CHANGED})),
+                                                      model.Segment("。"))),))
+    marker = site.SiteMarker(row, "draft", 0)
+    assert marker("総合戦略を策定しました。", "text") == (
         '総合戦略を<u class="changed"><span class="visually-hidden">［改正部分］</span>策定しました'
-        '<span class="visually-hidden">［改正部分ここまで］</span></u>。&lt;b&gt;')
-    assert site.marked_html(MarkedText([Segment("一\n二", INSERTED)])).startswith(
-        '<ins class="inserted"><span class="visually-hidden">［追加部分］</span>一<br>二')
-    assert site.marked_html("改行を\n含む & 段落") == "改行を<br>含む &amp; 段落"
+        '<span class="visually-hidden">［改正部分ここまで］</span></u>。')
+    assert site.SiteMarker(row, "current", 0)("改行を\n含む & 段落", "text") == "改行を<br>含む &amp; 段落"
 
 
 def test_sizes_and_labels_of_the_pdfs():

@@ -178,8 +178,9 @@ def build_site(project: Project, output: Path, options: Options, pdfs: tuple[Pat
     marked = _prepare(project, dataclasses.replace(options, layout="comparison"), warn, strict)
     plain = _prepare(project, dataclasses.replace(options, layout="draft", since=None, collapse_unchanged=False,
                                                   stamp=False))
-    return site.write_site(output, plain.document, marked.document, marked.stamp,
-                           project.root, project.source, pdfs)
+    return site.write_site(output, plain.document, marked.document, plain.kpis, marked.stamp,
+                           project.root, project.source, pdfs,
+                           underline_note=options.marks != "none", since=options.since)
 
 
 def _renders_in_parts(options: Options) -> bool:

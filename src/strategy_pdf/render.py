@@ -246,10 +246,14 @@ class BlockMarker:
             if "".join(s.text for s in segments if model.DELETED not in s.marks) != value and not whole_if \
                     and not all(model.DELETED in s.marks for s in segments):
                 raise ValueError(f"marks of {self.row.id} {self.side} {self.block} {path} do not fit its text")
-            html = Markup("").join(
-                Markup('<span class="{}">{}</span>').format(" ".join(sorted(s.marks)), text_with_line_breaks(s.text))
-                if s.marks else text_with_line_breaks(s.text) for s in segments)
+            html = Markup("").join(self.marked(s) if s.marks else text_with_line_breaks(s.text) for s in segments)
         return Markup("（{}）").format(html) if era and value else html
+
+    @staticmethod
+    def marked(segment: model.Segment) -> Markup:
+        """A marked segment as the print draws it: a span whose classes the styles draw."""
+        return Markup('<span class="{}">{}</span>').format(" ".join(sorted(segment.marks)),
+                                                          text_with_line_breaks(segment.text))
 
 
 def toc_entries(document: model.Document, side: str, deepest: int = 3) -> tuple[TocEntry, ...]:

@@ -9,10 +9,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import kpis, model, render
-from .changes import CHANGED, DELETED, INSERTED, MarkedText, Segment
 from .errors import StrategyPdfError
 
 STYLESHEET = "site.css"
@@ -23,11 +22,12 @@ DEFAULT_PDFS = (Path("build/comparison.pdf"), Path("build/draft.pdf"))
 
 # A change mark as markup a screen reader announces: the element says what kind of change
 # it is, and words only a screen reader gets say where it starts and ends, since most
-# readers announce neither <u> nor <ins>/<del> by themselves.
+# readers announce neither <u> nor <ins>/<del> by themselves. Outermost first: 見え消し
+# since a revision, then the 傍線 it keeps.
 MARKUP = {
-    CHANGED: ("u", "改正部分"),
-    DELETED: ("del", "削除部分"),
-    INSERTED: ("ins", "追加部分"),
+    model.DELETED: ("del", "削除部分"),
+    model.INSERTED: ("ins", "追加部分"),
+    model.CHANGED: ("u", "改正部分"),
 }
 
 
@@ -55,13 +55,15 @@ class Site:
     """What the site templates receive."""
 
     document: model.Document           # the draft as it reads, without marks
-    marked: model.Document             # the same, annotated for the comparison
+    marked: model.Document             # the same, annotated for the comparison (marks beside its rows)
     pages: tuple[SitePage, ...]
     pdfs: tuple[PdfLink, ...]
     toc: tuple[render.TocEntry, ...]   # the draft's headings, for the contents
     stamp: str                         # the source revision; empty outside git
     heading_levels: dict[str, int]     # anchor of each draft heading → its level on the page
     kpis: tuple[kpis.KpiRecord, ...]   # the list of every KPI ending the draft; empty when it has none
+    underline_note: bool               # the comparison shows 傍線
+    since: str | None                  # the revision its 見え消し compares with
 
 
 def outline_levels(levels: list[int], top: int = 2) -> list[int]:
@@ -78,22 +80,22 @@ def outline_levels(levels: list[int], top: int = 2) -> list[int]:
     return result
 
 
-def segments(text: str) -> tuple[Segment, ...]:
-    """A text's change marks: the one place the site reads how the annotator carries them."""
-    return text.segments if isinstance(text, MarkedText) else (Segment(text),)
+def marked_html(segment: model.Segment) -> Markup:
+    """A marked segment for a browser: escaped, its line breaks kept, inside the elements of
+    its marks, each announced where it starts and ends."""
+    html = render.text_with_line_breaks(segment.text)
+    for mark in reversed([mark for mark in MARKUP if mark in segment.marks]):
+        tag, name = MARKUP[mark]
+        html = Markup('<{0} class="{1}"><span class="visually-hidden">［{2}］</span>{3}'
+                      '<span class="visually-hidden">［{2}ここまで］</span></{0}>').format(tag, mark, name, html)
+    return html
 
 
-def marked_html(text: str) -> Markup:
-    """Escape the text, keep its explicit line breaks, and mark its changes semantically."""
-    html = []
-    for part in segments(text):
-        lines = Markup("<br>").join(escape(line) for line in part.text.split("\n"))
-        if part.mark:
-            tag, name = MARKUP[part.mark]
-            lines = Markup('<{0} class="{1}"><span class="visually-hidden">［{2}］</span>{3}'
-                           '<span class="visually-hidden">［{2}ここまで］</span></{0}>').format(tag, part.mark, name, lines)
-        html.append(lines)
-    return Markup("").join(html)
+class SiteMarker(render.BlockMarker):
+    """The print's marker (a block's texts with the row's marks for each field), drawing
+    marks as the site's semantic markup."""
+
+    marked = staticmethod(marked_html)
 
 
 def pdf_label(document: model.Document, path: Path) -> str:
@@ -122,8 +124,9 @@ def images(*documents: model.Document) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def write_site(target: Path, document: model.Document, marked: model.Document, stamp: str,
-               project_root: Path, source_dir: Path, pdfs: tuple[Path, ...]) -> Path:
+def write_site(target: Path, document: model.Document, marked: model.Document, kpi_list: tuple[kpis.KpiRecord, ...],
+               stamp: str, project_root: Path, source_dir: Path, pdfs: tuple[Path, ...], *,
+               underline_note: bool = True, since: str | None = None) -> Path:
     """Write the site into ``target`` as a whole: built in a folder beside it and swapped in
     only once complete, so a failed build leaves the previous site as it was."""
     missing = [str(path) for path in pdfs if not path.is_file()]
@@ -147,7 +150,9 @@ def write_site(target: Path, document: model.Document, marked: model.Document, s
         stamp=stamp,
         heading_levels=dict(zip((entry.anchor for entry in headings),
                                 outline_levels([entry.level for entry in headings]))),
-        kpis=kpis.register(document, "draft") if "draft" in document.kpi_appendix else (),
+        kpis=kpi_list,
+        underline_note=underline_note,
+        since=since,
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
@@ -201,5 +206,5 @@ def _swap_in(building: Path, target: Path) -> None:
 
 def _environment():
     environment = render.make_environment()
-    environment.filters["marked"] = marked_html
+    environment.globals["site_marker"] = SiteMarker
     return environment
