@@ -65,8 +65,8 @@ def lint(document: model.Document, spelling: tuple[SpellingRule, ...] = ()) -> l
     return sorted(findings, key=lambda f: (f.location.file, f.location.line, f.location.column, f.rule))
 
 
-# Wording and figures are read; years have their own rule.
-LINTED = frozenset({texts.PROSE, texts.VALUE, texts.UNIT, texts.CELL})
+# Wording and figures are read (an image's alternative text too); years have their own rule.
+LINTED = frozenset({texts.PROSE, texts.VALUE, texts.UNIT, texts.CELL, texts.ALT})
 
 
 def _must_have_text(path: model.FieldPath) -> bool:

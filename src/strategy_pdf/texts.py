@@ -23,6 +23,7 @@ FLAG = "flag"     # printed words a flag stands for: （再掲）
 CELL = "cell"     # a plain table's cell or heading
 FILE = "file"     # an image file under source/figures/
 ACTUAL = "actual"  # a reported result (the KPI appendix and export read it)
+ALT = "alt"       # an image's alternative text: the web edition's, never printed
 PRINTED = frozenset({PROSE, VALUE, YEAR, UNIT, FLAG, CELL, FILE})
 
 REPEAT = "（再掲）"
@@ -102,7 +103,7 @@ def _walk(block: model.Block) -> Iterator[Text]:
         for number, fragment in enumerate(block.text):
             yield _text(block, (), ("text", number), fragment, PROSE, f"図の文字 {number + 1}", at)
         yield _text(block, (), ("image",), block.image, FILE, "画像", at)
-        yield _text(block, (), ("alt",), block.alt, PROSE, "代替テキスト", at)
+        yield _text(block, (), ("alt",), block.alt, ALT, "代替テキスト", at)
         if block.diagram:
             for number, stage in enumerate(block.diagram.stages):
                 yield from _stage(stage, ("diagram", "stages", number), stage.title or f"{number + 1}段", at)
