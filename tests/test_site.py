@@ -17,6 +17,7 @@ from strategy_pdf.build import Options, build
 from strategy_pdf.cli import main
 
 from .conftest import FIXTURES, ROOT, fixture_project
+from .test_revisions import revised  # noqa: F401 (a fixture)
 
 
 def stand_in_pdfs(folder: Path) -> tuple[Path, ...]:
@@ -278,3 +279,15 @@ def test_the_draft_ends_with_every_kpi_as_a_data_table(minimal_site):
     assert ('<td class="figure" data-label="実績"><span class="value">2,400<span class="year">（H28）</span></span>'
             '<span class="value">2,380<span class="year">（H29）</span></span></td>') in listed
     assert '<a href="#kpi-appendix">数値目標・KPI 一覧</a>' in html
+
+
+def test_since_marks_are_ins_and_del_announced_with_the_underline_they_keep(revised, tmp_path):
+    target = build(revised, tmp_path / "site", "site", Options(since="meeting-3"), pdfs=stand_in_pdfs(tmp_path / "pdfs"))
+    html = (target / "comparison.html").read_text(encoding="utf-8").replace("\n", "")
+    hidden = '<span class="visually-hidden">［{}］</span>'
+    assert ('<ins class="inserted">' + hidden.format("追加部分") + '<u class="changed">' + hidden.format("改正部分")
+            + "第２期" + hidden.format("改正部分ここまで") + "</u>" + hidden.format("追加部分ここまで") + "</ins>総合戦略を") in html
+    assert '<del class="deleted">' + hidden.format("削除部分") + "新しい段落です。&lt;script&gt;" in html
+    assert "見え消し（第２期（案）欄、meeting-3 以降の変更）" in html
+    draft = (target / "draft.html").read_text(encoding="utf-8")
+    assert "<ins" not in draft and "<del" not in draft and "新しい段落です" not in draft
