@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
+from fontTools.ttLib import TTFont
 from pdfminer.pdftypes import resolve1
 
 A4_LANDSCAPE = (841.89, 595.28)
@@ -72,8 +73,43 @@ def font_names(path: Path) -> set[str]:
     return names
 
 
-def vendored_font_names(stylesheet: Path) -> set[str]:
-    """The names WeasyPrint gives the @font-face families of styles/fonts.css."""
-    families = set(re.findall(r'font-family:\s*"([^"]+)"', stylesheet.read_text(encoding="utf-8")))
-    names = {family.replace(" ", "-") for family in families}
-    return names | {f"{name}-Bold" for name in names}
+def vendored_font_names(fonts: Path) -> set[str]:
+    """The names the PDF must give the fonts of ``fonts/``: each file's own family name (the
+    name table's, as a print shop's preflight shows it), spaces as hyphens (a PDF name has
+    none), ``-Bold`` for a bold face."""
+    names = set()
+    for path in sorted(fonts.glob("*.ttf")):
+        font = TTFont(path, lazy=True)
+        family = font["name"].getDebugName(1).replace(" ", "-")
+        names.add(f"{family}-Bold" if font["OS/2"].usWeightClass >= 700 else family)
+    return names
+
+
+def text_lines(page: "PageText") -> list[list[dict]]:
+    """The table body's lines of text, cut where a column or a cell boundary (a gap of more
+    than 6pt: KPI figures beside their indicator) separates runs, in reading order."""
+    lines: dict[tuple[str, int], list[dict]] = {}
+    for char in table_chars(page):
+        lines.setdefault((column_of(char), round(char["top"])), []).append(char)
+    runs = []
+    for _, chars in sorted(lines.items(), key=lambda item: (item[0][0], item[0][1])):
+        run: list[dict] = []
+        for char in sorted(chars, key=lambda c: c["x0"]):
+            if run and char["x0"] - run[-1]["x1"] > 6:
+                runs.append(run)
+                run = []
+            run.append(char)
+        runs.append(run)
+    return runs
+
+
+# The text area of styles/comparison.css: the page less its 17 mm top and 15 mm bottom margins.
+TEXT_AREA_TOP = 17 * MM
+TEXT_AREA_HEIGHT = A4_LANDSCAPE[1] - (17 + 15) * MM
+
+
+def page_fill(page: "PageText") -> float:
+    """The share of the text area's height that the page fills: to the lowest character of
+    the table body (the rules of its last row are a few points below)."""
+    body = table_chars(page)
+    return (max(c["bottom"] for c in body) - TEXT_AREA_TOP) / TEXT_AREA_HEIGHT if body else 0.0

@@ -50,5 +50,5 @@ def test_the_real_document_has_only_known_findings():
     """The printed draft's rough edges are reported, never silently corrected."""
     findings = lint.lint(parse.load_document(ROOT / "source"), lint.load_spelling(ROOT / "source"))
     rules = {finding.rule for finding in findings}
-    assert {"placeholder", "brackets", "spelling", "repeat"} <= rules
+    assert {"placeholder", "brackets", "spelling", "repeat", "missing-figure"} <= rules
     assert any("〇〇" in finding.message for finding in findings)

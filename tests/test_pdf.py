@@ -43,7 +43,7 @@ def test_text_is_printed_literally(minimal_pdf):
 def test_only_vendored_fonts_are_embedded(minimal_pdf):
     used = font_names(minimal_pdf)
     assert used, "no fonts found"
-    assert used <= vendored_font_names(ROOT / "styles" / "fonts.css"), used
+    assert used <= vendored_font_names(ROOT / "fonts"), used
 
 
 def test_failed_build_keeps_the_previous_pdf(tmp_path):

@@ -21,10 +21,6 @@ def test_html_declares_utf8_and_japanese():
     assert '<meta charset="utf-8">' in html and '<html lang="ja">' in html
 
 
-def test_text_is_escaped_and_line_breaks_kept():
-    assert str(render.text_with_line_breaks("<b>&\n二行目")) == "&lt;b&gt;&amp;<br>二行目"
-
-
 def test_environment_is_strict_and_autoescaping():
     environment = render.make_environment()
     assert environment.autoescape is True

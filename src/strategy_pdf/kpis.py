@@ -162,7 +162,7 @@ def chart(record: KpiRecord) -> Markup:
             continue
         labelled = x(year)
         parts.append(f'<text x="{x(year):.1f}" y="{CHART_HEIGHT - 2}" font-size="6.5" text-anchor="middle" '
-                     f'font-family="Strategy Gothic">{year}</text>')
+                     f'font-family="BIZ UDGothic">{year}</text>')
     return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="kpi-chart" width="{CHART_WIDTH}" '
                   f'height="{CHART_HEIGHT}" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" role="img" '
                   f'aria-label="{Markup.escape(record.indicator)}">{"".join(parts)}</svg>')

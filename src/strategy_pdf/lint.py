@@ -58,11 +58,20 @@ def lint(document: model.Document, spelling: tuple[SpellingRule, ...] = ()) -> l
         for block in row.draft + row.current:
             findings += _kpi_year_findings(block)
             findings += _alt_findings(block)
-            if isinstance(block, model.Figure) and not (block.title or block.text or block.image or block.diagram):
-                findings.append(Finding(block.at, "placeholder", "a figure with nothing in it",
-                                        "give it an image (figures/…), a diagram or its text"))
+            if isinstance(block, model.Figure) and not (block.text or block.image or block.diagram):
+                findings.append(_missing_figure(block))
     findings += _repeat_findings(document)
     return sorted(findings, key=lambda f: (f.location.file, f.location.line, f.location.column, f.rule))
+
+
+def _missing_figure(figure: model.Figure) -> Finding:
+    """A figure with neither image, diagram nor text: with a title it prints as
+    「title（別添）」, supplied separately, and lint says the figure is missing."""
+    if not figure.title:
+        return Finding(figure.at, "placeholder", "a figure with nothing in it",
+                       "give it an image (figures/…), a diagram or its text")
+    return Finding(figure.at, "missing-figure", f"figure 「{figure.title}」 has no image, diagram or text: "
+                   "it prints as （別添）", "add its image under figures/ or its diagram, or supply it separately")
 
 
 # Wording and figures are read (an image's alternative text too); years have their own rule.

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from . import eras, kpis, model, review as review_
+from . import eras, kpis, model, review as review_, typeset
 
 
 LAYOUTS = ("comparison", "draft", "current", "review")
@@ -76,22 +76,37 @@ def estimated_lines(blocks: tuple[model.Block, ...]) -> float:
 
 
 def _diagram_lines(diagram: model.Diagram) -> float:
-    """A diagram is as tall as its tallest stage (plus its band), in body lines: its 7.5pt
-    box lines are about 0.75 of one, a box's border and gap about 0.45 more (measured on the
-    real document's 展開図)."""
-    characters = max(4, int(CHARACTERS_PER_LINE * 2.5 / max(len(diagram.stages), 1)) - 2)
+    """A diagram is as tall as its tallest stage (plus its band), in body lines: its 8pt
+    box lines are about 0.8 of one, a box's border and gap about 0.45 more (measured at
+    7.5pt on the real document's 展開図, scaled)."""
+    characters = max(4, int(CHARACTERS_PER_LINE * 2.35 / max(len(diagram.stages), 1)) - 2)
 
     def height(boxes: tuple[model.Box, ...], width: int) -> float:
-        return sum(0.45 + 0.75 * math.ceil(len(box.text) / width) + height(box.boxes, width - 1) for box in boxes)
+        return sum(0.45 + 0.8 * math.ceil(len(box.text) / width) + height(box.boxes, width - 1) for box in boxes)
 
     tallest = max((1.2 + height(stage.boxes, characters) for stage in diagram.stages), default=0.0)
     band = 1.2 + height(diagram.band.boxes, characters * len(diagram.stages)) if diagram.band else 0.0
     return tallest + band
 
 
+# Blocks a page can end inside after their first lines (two at least: orphans), so a row
+# that opens with one on each side keeps its remark company when it splits.
+FLOWING = (model.Paragraph, model.Item, model.Note)
+
+
 def keep_whole(row: model.Row) -> bool:
     lines = max(estimated_lines(row.draft), estimated_lines(row.current))
-    return lines <= (KEEP_WHOLE_LINES if row.remarks else KEEP_SHORT_LINES)
+    if lines <= KEEP_SHORT_LINES:
+        return True
+    # A remark stays with the first part of a split row when each side opens with text that
+    # can end a page after its first lines and the remark is no taller than those lines.
+    flows = all(isinstance(side[0], FLOWING) for side in (row.draft, row.current) if side)
+    return bool(row.remarks) and lines <= KEEP_WHOLE_LINES and not (flows and remark_lines(row) <= 2)
+
+
+def remark_lines(row: model.Row) -> int:
+    """How many lines the remarks take in their column (9pt, about 11 characters a line)."""
+    return sum(math.ceil(len(part) / 11) or 1 for remark in row.remarks for part in remark.split("\n"))
 
 
 def opens_page(row: model.Row) -> bool:
@@ -207,7 +222,7 @@ def make_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["era"] = eras.bracketed
-    environment.filters["lines"] = text_with_line_breaks
+    environment.filters["lines"] = typeset.text_html
     environment.globals["marker"] = BlockMarker
     environment.filters["kpi_chart"] = kpis.chart
     environment.filters["percent"] = review_.percent
@@ -221,11 +236,6 @@ def make_environment() -> jinja2.Environment:
     return environment
 
 
-def text_with_line_breaks(text: str) -> Markup:
-    """Escape the text and keep the author's explicit line breaks."""
-    return Markup("<br>").join(escape(line) for line in text.split("\n"))
-
-
 @dataclass(frozen=True)
 class BlockMarker:
     """What the templates call to print a text of one block: ``m(value, *field path)`` prints
@@ -235,25 +245,32 @@ class BlockMarker:
     side: str
     block: int
 
-    def __call__(self, value: str, *path, era: bool = False, whole_if: tuple = ()) -> Markup:
+    def __call__(self, value: str, *path, era: bool = False, whole_if: tuple = (), phrases: str = "",
+                 following: str = "") -> Markup:
+        """``phrases`` and ``following`` (what the template prints right after) go to typeset."""
         segments = self.row.segments(self.side, self.block, tuple(path))
         if whole_if and (other := self.row.segments(self.side, self.block, tuple(whole_if))):
             marks = frozenset().union(*(segment.marks for segment in other)) - {model.DELETED}
             segments = (model.Segment(value, marks or frozenset({model.INSERTED})),)
         if segments is None:
-            html = text_with_line_breaks(value)
+            html = typeset.text_html(value, phrases=phrases, following=following)
         else:
             if "".join(s.text for s in segments if model.DELETED not in s.marks) != value and not whole_if \
                     and not all(model.DELETED in s.marks for s in segments):
                 raise ValueError(f"marks of {self.row.id} {self.side} {self.block} {path} do not fit its text")
-            html = Markup("").join(self.marked(s) if s.marks else text_with_line_breaks(s.text) for s in segments)
+            # Composed segment by segment, so a mark never moves; each knows what follows it.
+            afters = [s.text[:1] for s in segments[1:]] + [following]
+            html = Markup("").join(
+                self.marked(segment, text) if segment.marks else text
+                for segment, after in zip(segments, afters)
+                for text in [typeset.text_html(segment.text, phrases=phrases, following=after)])
         return Markup("（{}）").format(html) if era and value else html
 
     @staticmethod
-    def marked(segment: model.Segment) -> Markup:
-        """A marked segment as the print draws it: a span whose classes the styles draw."""
-        return Markup('<span class="{}">{}</span>').format(" ".join(sorted(segment.marks)),
-                                                          text_with_line_breaks(segment.text))
+    def marked(segment: model.Segment, html: Markup) -> Markup:
+        """A marked segment (``html``, its text composed) as the print draws it: a span whose
+        classes the styles draw."""
+        return Markup('<span class="{}">{}</span>').format(" ".join(sorted(segment.marks)), html)
 
 
 def toc_entries(document: model.Document, side: str, deepest: int = 3) -> tuple[TocEntry, ...]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import kpis, model, render
+from . import kpis, model, render, typeset
 from .errors import StrategyPdfError
 
 STYLESHEET = "site.css"
@@ -80,10 +80,10 @@ def outline_levels(levels: list[int], top: int = 2) -> list[int]:
     return result
 
 
-def marked_html(segment: model.Segment) -> Markup:
-    """A marked segment for a browser: escaped, its line breaks kept, inside the elements of
-    its marks, each announced where it starts and ends."""
-    html = render.text_with_line_breaks(segment.text)
+def marked_html(segment: model.Segment, html: Markup | None = None) -> Markup:
+    """A marked segment for a browser (``html``, its text composed by typeset; by default
+    plainly) inside the elements of its marks, each announced where it starts and ends."""
+    html = typeset.text_html(segment.text) if html is None else html
     for mark in reversed([mark for mark in MARKUP if mark in segment.marks]):
         tag, name = MARKUP[mark]
         html = Markup('<{0} class="{1}"><span class="visually-hidden">［{2}］</span>{3}'
