@@ -8,11 +8,27 @@ STAMP := $(VENV)/.installed
 # The browser the web edition's tests drive (see below).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: pdf html site test fuzz golden schema validate lint artifacts bench clean
+.PHONY: pdf council review print-shop html site test fuzz golden schema validate lint artifacts bench clean
 
 pdf: $(STAMP)
 	$(BIN)/strategy-pdf build --layout comparison --output build/comparison.pdf
 	$(BIN)/strategy-pdf build --layout draft --output build/draft.pdf
+
+# The copies of the comparison besides the official draft (make pdf); README, Outputs.
+# The council's: 資料番号 and meeting at the top right (document.yaml's meeting; add the date
+# with MEETING_DATE=令和２年１月２０日), no revision stamp.
+MEETING_DATE ?=
+council: $(STAMP)
+	$(BIN)/strategy-pdf build --council $(if $(MEETING_DATE),--meeting-date "$(MEETING_DATE)") --output build/council.pdf
+
+# The review copy: revision stamp, 見え消し since SINCE (a tag or commit) and the KPI list.
+SINCE ?= HEAD
+review: $(STAMP)
+	$(BIN)/strategy-pdf build --since $(SINCE) --kpi-appendix --output build/review.pdf
+
+# For the print shop: the council's copy, bound on the left for duplex, crop marks and bleed.
+print-shop: $(STAMP)
+	$(BIN)/strategy-pdf build --council $(if $(MEETING_DATE),--meeting-date "$(MEETING_DATE)") --binding --print --output build/print-shop.pdf
 
 # The PDFs of this revision under names that say which: what CI uploads for every push.
 artifacts: pdf

@@ -51,7 +51,7 @@ def test_draft_bookmarks(draft_pdf):
             walk(entry) if isinstance(entry, list) else titles.append(entry.title)
 
     walk(PdfReader(str(draft_pdf)).outline)
-    assert titles == ["目次", "１ 基本的考え方", "（１）策定の経緯", "基本目標１", "数値目標・KPI 一覧"]
+    assert titles == ["目次", "１ 基本的考え方", "（１）策定の経緯", "基本目標１", "参考　数値目標・KPI 一覧"]
 
 
 def test_current_layout_is_the_text_in_force(tmp_path):

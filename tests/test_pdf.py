@@ -83,7 +83,7 @@ def test_metadata_bookmarks_and_draft_mark(minimal_pdf):
     from pypdf import PdfReader
 
     outline = PdfReader(str(minimal_pdf)).outline
-    assert [entry.title for entry in outline if not isinstance(entry, list)] == ["１ 基本的考え方", "数値目標・KPI 一覧"]
+    assert [entry.title for entry in outline if not isinstance(entry, list)] == ["１ 基本的考え方", "参考　数値目標・KPI 一覧"]
     assert [entry.title for entry in outline[1]] == ["（１）策定の経緯", "基本目標１"]
     for page in read_pages(minimal_pdf):
         assert page.text.splitlines()[0].endswith("案")

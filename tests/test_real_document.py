@@ -67,30 +67,9 @@ NO_LINE_END = set("（「『〔【〈《［｛")
 
 def test_kinsoku_no_line_starts_with_closing_or_ends_with_opening_punctuation(real_pdf):
     """Japanese line breaking rules (禁則): checked on every text line of every column."""
-    offenders = []
-    pages = read_pages(real_pdf)
-    # The KPI appendix spans the three columns: its lines are not split by column edges.
-    appendix = next(i for i, page in enumerate(pages) if "数値目標・KPI 一覧" in page.text)
-    appendix_top = min(c["top"] for c in pages[appendix].chars if c["text"] == "覧")
-    for number, page in enumerate(pages[:appendix + 1], start=1):
-        lines: dict[tuple[str, int], list[dict]] = {}
-        for char in table_chars(page):
-            if number == appendix + 1 and char["top"] >= appendix_top:
-                continue
-            # Within a column, a cell boundary (KPI figures beside the indicator) starts a new run.
-            lines.setdefault((column_of(char), round(char["top"])), []).append(char)
-        for (column, _), chars in lines.items():
-            runs, run = [], []
-            for char in sorted(chars, key=lambda c: c["x0"]):
-                if run and char["x0"] - run[-1]["x1"] > 6:
-                    runs.append(run)
-                    run = []
-                run.append(char)
-            runs.append(run)
-            for run in runs:
-                text = "".join(c["text"] for c in run)
-                if text[0] in NO_LINE_START or text[-1] in NO_LINE_END:
-                    offenders.append(f"page {number} {column}: {text}")
+    offenders = [f"page {number} {column_of(line[0])}: {run_text(line)}"
+                 for number, page in enumerate(body_pages(real_pdf), start=1) for line in text_lines(page)
+                 if line[0]["text"] in NO_LINE_START or line[-1]["text"] in NO_LINE_END]
     assert not offenders, offenders[:10]
 
 

@@ -35,8 +35,10 @@ class Project:
     def at(cls, root: Path, source: Path | None = None) -> "Project":
         return cls(root=root, source=source if source is not None else root / "source")
 
-    def stylesheets(self, layout: str, print_marks: bool) -> tuple[Path, ...]:
+    def stylesheets(self, layout: str, print_marks: bool, binding: bool = False) -> tuple[Path, ...]:
         names = ["fonts.css", "base.css", {"comparison": "comparison.css", "review": "review.css"}.get(layout, "single.css")]
+        if binding:
+            names.append("binding.css")
         if print_marks:
             names.append("print.css")
         return tuple(self.root / "styles" / name for name in names)
@@ -54,6 +56,14 @@ class Options:
     print_marks: bool = False             # crop marks and 3 mm bleed
     pdf_variant: str | None = None        # passed to WeasyPrint, e.g. pdf/a-3b
     jobs: int = 0                         # parts rendered side by side; 0: render.part_count
+    council: model.Meeting | None = None  # the council edition: over document.yaml's meeting
+    kpi_appendix: bool | None = None      # add or leave off the KPI list; None: as document.yaml says
+    binding: bool = False                 # a binding margin on the inside edge, for duplex printing
+
+    @property
+    def styles(self) -> tuple[str, bool, bool]:
+        """What chooses the stylesheets."""
+        return self.layout, self.print_marks, self.binding
 
 
 def validate(project: Project) -> int:
@@ -96,13 +106,26 @@ def _prepare(project: Project, options: Options, warn: Callable[[lint.Finding], 
         for finding in _checked(project, document, strict):
             if warn is not None:
                 warn(finding)
+    document = _edition(document, options)
     earlier = revisions.load_document_at(project.source, options.since) if options.since else None
     records = render.appendix(document, options.layout)
     annotated = annotate.annotate(document, _marks(options), options.collapse_unchanged, earlier)
-    if not options.stamp:
+    # The revision stamp is for review copies: the council's copy carries its meeting instead.
+    if not options.stamp or options.council is not None:
         return _Prepared(annotated, records, "", "", judged)
     stamp = revisions.current_stamp(project.source)
     return _Prepared(annotated, records, str(stamp) if stamp else "", revisions.creation_date(stamp), judged)
+
+
+def _edition(document: model.Document, options: Options) -> model.Document:
+    """The document as this copy prints it: the command line's meeting over document.yaml's,
+    the KPI list added to or left off this layout."""
+    if options.council is not None:
+        document = dataclasses.replace(document, meeting=options.council.over(document.meeting))
+    if options.kpi_appendix is not None:
+        others = tuple(layout for layout in document.kpi_appendix if layout != options.layout)
+        document = dataclasses.replace(document, kpi_appendix=others + ((options.layout,) if options.kpi_appendix else ()))
+    return document
 
 
 def _marks(options: Options) -> str:
@@ -113,8 +136,9 @@ def _marks(options: Options) -> str:
 def _render(project: Project, options: Options, prepared: _Prepared,
             first_page: int = 1, part: render.Part | None = None, linked_styles: bool = True) -> str:
     return render.render_html(
-        prepared.document, project.stylesheets(options.layout, options.print_marks) if linked_styles else (), project.source,
+        prepared.document, project.stylesheets(*options.styles) if linked_styles else (), project.source,
         layout=options.layout,
+        council=options.council is not None,
         kpi_list=prepared.kpis,
         underline_note=_marks(options) != "none",
         since=options.since,
@@ -161,7 +185,7 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
                                   options.pdf_variant, progress)
     else:
         # The renderers start first: they load WeasyPrint while the sources are parsed here.
-        with parallel.Renderers(roots, project.stylesheets(options.layout, options.print_marks)) as renderers:
+        with parallel.Renderers(roots, project.stylesheets(*options.styles)) as renderers:
             prepared = _prepare(project, options, warn, strict)
             parts = render.parts(prepared.document, options.jobs or render.part_count(prepared.document))
             rendered = renderers.render([_render(project, options, prepared, part=part, linked_styles=False)
@@ -186,8 +210,9 @@ def build_site(project: Project, output: Path, options: Options, pdfs: tuple[Pat
 def _renders_in_parts(options: Options) -> bool:
     """The comparison is rendered in parts, side by side, cut at its forced page breaks.
     Not a text alone (its contents page needs the page of every heading) nor an
-    archival or tagged PDF (written whole by WeasyPrint), nor with one job."""
-    return options.layout == "comparison" and not options.pdf_variant and options.jobs != 1
+    archival or tagged PDF (written whole by WeasyPrint), nor with one job, nor with a
+    binding margin (a part would count its own left and right pages)."""
+    return options.layout == "comparison" and not options.pdf_variant and options.jobs != 1 and not options.binding
 
 
 def build_by_part(project: Project, output: Path, options: Options, cache: dict[str, pdf.Rendered]) -> int:

@@ -15,6 +15,7 @@ from . import __version__
 from .annotate import MARK_MODES
 from .build import (PDF_VARIANTS, Options, Project, adopt, build, changes, check, check_current, export_kpi_workbook,
                     export_kpis, import_actuals, import_document, validate, watch)
+from .model import Meeting
 from .render import LAYOUTS
 from .site import DEFAULT_PDFS
 from .errors import StrategyPdfError
@@ -64,6 +65,14 @@ def main() -> None:
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default=None,
               help="Write an archival (PDF/A) or accessible (PDF/UA, tagged) PDF.")
 @click.option("--no-stamp", is_flag=True, help="Leave the source revision out of the footer.")
+@click.option("--council", is_flag=True,
+              help="The council edition: 資料番号 and meeting (document.yaml's meeting) at the top right, no revision stamp.")
+@click.option("--document-number", metavar="TEXT", default="", help="資料番号 of the council edition, e.g. 資料１ (implies --council).")
+@click.option("--meeting", metavar="TEXT", default="", help="The meeting of the council edition (implies --council).")
+@click.option("--meeting-date", metavar="TEXT", default="", help="The meeting's date as printed (implies --council).")
+@click.option("--kpi-appendix/--no-kpi-appendix", default=None,
+              help="End with the list of every KPI, or not [default: as kpi_appendix in document.yaml says].")
+@click.option("--binding", is_flag=True, help="A 10 mm binding margin on the inside edge, for duplex printing bound on the left.")
 @click.option("--strict", is_flag=True, help="Fail on lint findings instead of printing them as warnings.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
               help="Parts of the comparison rendered side by side, each in its own process [default: 3, more for a longer document; 1: one piece].")
@@ -71,10 +80,14 @@ def main() -> None:
 def build_command(source: Path | None, output: Path | None, output_format: str, pdfs: tuple[Path, ...],
                   layout: str, marks: str,
                   collapse_unchanged: bool, since: str | None, print_marks: bool, pdf_variant: str | None,
-                  no_stamp: bool, strict: bool, jobs: int, quiet: bool) -> None:
+                  no_stamp: bool, council: bool, document_number: str, meeting: str, meeting_date: str,
+                  kpi_appendix: bool | None, binding: bool, strict: bool, jobs: int, quiet: bool) -> None:
     """Build the comparison table, or one text alone."""
+    given = Meeting(document_number, meeting, meeting_date)
     options = Options(layout=layout, marks=marks, collapse_unchanged=collapse_unchanged, since=since,
-                      stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant, jobs=jobs)
+                      stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant, jobs=jobs,
+                      council=given if council or given != Meeting() else None,
+                      kpi_appendix=kpi_appendix, binding=binding)
     target = output or (Path("build/site") if output_format == "site" else Path("build") / f"{layout}.{output_format}")
     if output_format != "site" and target.is_dir():
         raise click.BadParameter(f"{target} is a folder; --format {output_format} writes a file", param_hint="--output")

@@ -237,6 +237,22 @@ DEFAULT_GRADES = (GradeRule("A", "met"), GradeRule("B", "≥", 50.0), GradeRule(
 
 
 @dataclass(frozen=True)
+class Meeting:
+    """The council meeting a copy is handed out at, as its top right corner says: 資料１,
+    the meeting's name and its date, as printed."""
+
+    number: str = ""   # 資料番号, e.g. 資料１
+    name: str = ""     # e.g. 第５回熊本市しごと・ひと・まち創生総合戦略検証委員会
+    date: str = ""     # e.g. 令和２年１月２０日
+
+    def over(self, other: "Meeting") -> "Meeting":
+        """This meeting's fields where given, ``other``'s elsewhere (the command line over
+        document.yaml)."""
+        return Meeting(*(mine or theirs for mine, theirs in zip(
+            (self.number, self.name, self.date), (other.number, other.name, other.date))))
+
+
+@dataclass(frozen=True)
 class Document:
     title: str
     subtitle: str
@@ -249,6 +265,7 @@ class Document:
     marks: MarkConventions = MarkConventions()
     grades: tuple[GradeRule, ...] = DEFAULT_GRADES            # the review's grades, best first
     adopted: str = ""  # the git revision whose draft is the text in force: lint checks 現行 against it
+    meeting: Meeting = Meeting()   # printed on the council edition only
 
     @property
     def rows(self) -> tuple[Row, ...]:

@@ -193,6 +193,9 @@ def load_document(source_dir: Path) -> model.Document:
         whole_new_rows=checker.flag(mark_fields.get("whole_new_rows"), "marks.whole_new_rows"),
         labels_in=labels_in)
     grades = _grades(fields["grades"], checker) if "grades" in fields else model.DEFAULT_GRADES
+    meeting_fields = checker.fields(fields["meeting"], "meeting", *schema.keys("meeting")) if "meeting" in fields else {}
+    meeting = model.Meeting(*(checker.text(meeting_fields.get(key), f"meeting.{key}", required=False)
+                              for key in ("number", "name", "date")))
     document = model.Document(
         title=checker.text(fields.get("title"), "title"),
         subtitle=checker.text(fields.get("subtitle"), "subtitle", required=False),
@@ -205,6 +208,7 @@ def load_document(source_dir: Path) -> model.Document:
         marks=conventions,
         grades=grades,
         adopted=checker.text(fields.get("adopted"), "adopted", required=False),
+        meeting=meeting,
     )
     if checker.problems:
         raise SourceError(checker.problems)

@@ -43,6 +43,7 @@ class Page:
     stamp: str                     # the source revision in every footer; empty outside git
     created: str                   # ISO date for the PDF metadata; empty when unknown
     first_page: int                # the number of the first page (a part rendered on its own)
+    council: bool                  # the council edition: the document's meeting at the top right
     chapters: tuple[model.Chapter, ...]  # what this page carries: all, or a part's
     review: review_.Review | None = None  # the review layout's indicators, rates and grades
 
@@ -294,7 +295,8 @@ def appendix(document: model.Document, layout: str) -> tuple[kpis.KpiRecord, ...
 def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_dir: Path, *,
                 layout: str = "comparison", kpi_list: tuple[kpis.KpiRecord, ...] = (),
                 underline_note: bool = False, since: str | None = None, stamp: str = "", created: str = "",
-                first_page: int = 1, part: Part | None = None, review: review_.Review | None = None) -> str:
+                first_page: int = 1, part: Part | None = None, review: review_.Review | None = None,
+                council: bool = False) -> str:
     """The whole document as HTML, or one ``part`` of it (whose pages then continue the
     numbering from where the renderer says); the review layout shows ``review``."""
     side = layout if layout in ("draft", "current") else "draft"
@@ -315,6 +317,7 @@ def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_
         stamp=stamp,
         created=created,
         first_page=first_page,
+        council=council,
         chapters=part.chapters if part else document.chapters,
         review=review,
     )

@@ -32,6 +32,12 @@ SHAPES: dict[str, tuple[Key, ...]] = {
                                 "else for the last (default {A: met, B: ≥ 50, C: > 0, D: else})."),
         Key("adopted", "text", "Git revision whose draft was adopted: lint checks that 現行 is exactly its draft."),
         Key("marks", "marks", "How this office prints its change marks: the note, new rows, where 新設/削除 stand."),
+        Key("meeting", "meeting", "The council edition's top right corner (build --council): 資料番号, meeting, date."),
+    ),
+    "meeting": (
+        Key("number", "text", "資料番号, e.g. 資料１."),
+        Key("name", "text", "The meeting, e.g. 第５回熊本市しごと・ひと・まち創生総合戦略検証委員会."),
+        Key("date", "text", "Its date as printed, e.g. 令和２年１月２０日."),
     ),
     "marks": (
         Key("note", "text", "Printed above the table, e.g. （傍線部分は改正部分） (the default) or （下線部分は改正部分）."),
