@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The browser the web edition's tests drive (see below).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: pdf council review print-shop html site test fuzz golden schema validate lint artifacts bench clean
+.PHONY: pdf council review-copy print-shop html site test fuzz golden schema validate lint artifacts bench clean
 
 pdf: $(STAMP)
 	$(BIN)/strategy-pdf build --layout comparison --output build/comparison.pdf
@@ -21,10 +21,10 @@ MEETING_DATE ?=
 council: $(STAMP)
 	$(BIN)/strategy-pdf build --council $(if $(MEETING_DATE),--meeting-date "$(MEETING_DATE)") --output build/council.pdf
 
-# The review copy: revision stamp, 見え消し since SINCE (a tag or commit) and the KPI list.
+# The review copy (not the review layout, the annual KPI review): revision stamp, 見え消し since SINCE (a tag or commit) and the KPI list.
 SINCE ?= HEAD
-review: $(STAMP)
-	$(BIN)/strategy-pdf build --since $(SINCE) --kpi-appendix --output build/review.pdf
+review-copy: $(STAMP)
+	$(BIN)/strategy-pdf build --since $(SINCE) --kpi-appendix --output build/review-copy.pdf
 
 # For the print shop: the council's copy, bound on the left for duplex, crop marks and bleed.
 print-shop: $(STAMP)

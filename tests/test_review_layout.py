@@ -53,7 +53,7 @@ def test_pages_furniture_bookmarks_and_fonts(review_pdf):
     top = [entry.title for entry in outline if not isinstance(entry, list)]
     assert top == ["数値目標・KPI の達成状況", "基本目標１", "基本目標２", "基本目標３"]
     assert [entry.title for entry in outline[2]][:2] == ["[数値目標]", "（１） 魅力あるしごとの創出と働く環境の整備"]
-    assert font_names(review_pdf) <= vendored_font_names(ROOT / "styles" / "fonts.css")
+    assert font_names(review_pdf) <= vendored_font_names(ROOT / "fonts")
 
 
 def test_first_page_counts_grades_per_goal_and_overall(review_pdf):

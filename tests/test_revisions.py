@@ -62,7 +62,8 @@ def test_since_leaves_the_kpi_appendix_as_the_sources_say(revised):
     plain, since = html_of(revised, Options()), html_of(revised, Options(since="meeting-3"))
     assert appendix(since) == appendix(plain)
     assert "2,700" in appendix(plain) and "2,692" not in appendix(plain)
-    assert '<span class="deleted">2,692</span><span class="changed inserted">2,700</span>' in since
+    assert ('<span class="deleted"><span class="phrase">2,692</span></span>'
+            '<span class="changed inserted"><span class="phrase">2,700</span></span>') in since
 
 
 def test_changes_summary(revised):
