@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from strategy_pdf import pdf
+from strategy_pdf import engine
 from strategy_pdf.build import Options, build, html_of
 from strategy_pdf.errors import RenderError, SourceError
 
@@ -53,7 +53,7 @@ def test_failed_build_keeps_the_previous_pdf(tmp_path):
     with pytest.raises(SourceError):
         build(fixture_project("bad", "structure"), target)
     with pytest.raises(RenderError):
-        pdf.write_pdf('<meta charset="utf-8"><img src="styles/no-such-image.png">', target, (ROOT,))
+        engine.write_pdf('<meta charset="utf-8"><img src="styles/no-such-image.png">', target, (ROOT,))
     assert target.read_bytes() == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out.pdf"]
 
@@ -61,7 +61,7 @@ def test_failed_build_keeps_the_previous_pdf(tmp_path):
 @pytest.mark.parametrize("url", ["http://example.invalid/x.png", "file:///etc/passwd", "styles/../../outside.png"])
 def test_renderer_fetches_nothing_outside_the_project(tmp_path, url):
     with pytest.raises(RenderError) as caught:
-        pdf.write_pdf(f'<meta charset="utf-8"><img src="{url}">', tmp_path / "out.pdf", (ROOT,))
+        engine.write_pdf(f'<meta charset="utf-8"><img src="{url}">', tmp_path / "out.pdf", (ROOT,))
     assert "refused" in str(caught.value) or "outside" in str(caught.value)
     assert not (tmp_path / "out.pdf").exists()
 
@@ -99,7 +99,7 @@ def test_renders_are_weasyprints_own_byte_for_byte(tmp_path):
     on every page: the PDF must be exactly what WeasyPrint alone writes."""
     project = fixture_project("good", "minimal")
     html = html_of(project)
-    ours = pdf.render_pdf(html, (ROOT, project.source)).data
+    ours = engine.render_pdf(html, (ROOT, project.source)).data
     import weasyprint
 
     theirs = weasyprint.HTML(string=html, base_url=ROOT.as_uri() + "/").write_pdf()

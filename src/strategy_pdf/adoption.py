@@ -13,7 +13,7 @@ from pathlib import Path
 from . import compare, eras, loader, model, parse, revisions, summary, texts
 from .errors import Location, SourceError, StrategyPdfError, display_path
 from .lint import Finding
-from .pdf import write_atomically
+from .engine import write_atomically
 
 RULE = "check-current"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import (actuals, adoption, annotate, kpis, lint, model, parallel, parse, pdf, render, review, revisions,
+from . import (actuals, adoption, annotate, engine, kpis, lint, model, parse, render, review, revisions,
                site, summary, wordexport, wordimport)
 from .errors import StrategyPdfError
 
@@ -174,24 +174,24 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
             raise StrategyPdfError(f"--format docx writes the layouts {', '.join(wordexport.LAYOUTS)}; "
                                    f"the {options.layout} layout is a PDF only")
         prepared = _prepare(project, options, warn, strict)
-        pdf.write_atomically(wordexport.write_docx(prepared.document, options.layout, project.source,
+        engine.write_atomically(wordexport.write_docx(prepared.document, options.layout, project.source,
                                                    underline_note=_marks(options) != "none", since=options.since,
                                                    stamp=prepared.stamp, created=prepared.created), output)
         return output
     roots = (project.root, project.source)
     if not _renders_in_parts(options):
         prepared = _prepare(project, options, warn, strict)
-        rendered = pdf.render_pdf(_render(project, options, prepared), roots,
+        rendered = engine.render_pdf(_render(project, options, prepared), roots,
                                   options.pdf_variant, progress)
     else:
         # The renderers start first: they load WeasyPrint while the sources are parsed here.
-        with parallel.Renderers(roots, project.stylesheets(*options.styles)) as renderers:
+        with engine.Renderers(roots, project.stylesheets(*options.styles)) as renderers:
             prepared = _prepare(project, options, warn, strict)
             parts = render.parts(prepared.document, options.jobs or render.part_count(prepared.document))
             rendered = renderers.render([_render(project, options, prepared, part=part, linked_styles=False)
                                          for part in parts],
                                         [part.title for part in parts], progress)
-    pdf.write_atomically(rendered.data, output)
+    engine.write_atomically(rendered.data, output)
     return output
 
 
@@ -215,7 +215,7 @@ def _renders_in_parts(options: Options) -> bool:
     return options.layout == "comparison" and not options.pdf_variant and options.jobs != 1 and not options.binding
 
 
-def build_by_part(project: Project, output: Path, options: Options, cache: dict[str, pdf.Rendered]) -> int:
+def build_by_part(project: Project, output: Path, options: Options, cache: dict[str, engine.Rendered]) -> int:
     """The comparison rendered one part at a time (the runs between its forced page breaks),
     each reused from ``cache`` while its HTML and the styles are unchanged, then joined;
     returns how many parts were rendered. Each part's pages are numbered on from the last, so
@@ -228,14 +228,14 @@ def build_by_part(project: Project, output: Path, options: Options, cache: dict[
         html = _render(project, options, prepared, first_page=first_page, part=part)
         key = hashlib.sha256((html + styles).encode("utf-8")).hexdigest()
         if key not in cache:
-            cache[key] = pdf.render_pdf(html, (project.root, project.source))
+            cache[key] = engine.render_pdf(html, (project.root, project.source))
             rendered_count += 1
         used.add(key)
         rendered.append(cache[key])
         first_page += cache[key].pages
     for stale in set(cache) - used:
         del cache[stale]
-    pdf.write_atomically(parallel.join(rendered), output)
+    engine.write_atomically(engine.join(rendered), output)
     return rendered_count
 
 
@@ -247,7 +247,7 @@ def watch(project: Project, output: Path, options: Options, report: Callable[[st
     and a failed build is reported while the last good PDF stays in place."""
     import watchfiles
 
-    cache: dict[str, pdf.Rendered] = {}
+    cache: dict[str, engine.Rendered] = {}
 
     def attempt() -> None:
         start = time.perf_counter()
@@ -285,7 +285,7 @@ def export_kpi_workbook(project: Project, output: Path, column: str = "draft") -
     """The register as a workbook for the departments to fill in (read back by actuals),
     dated like the PDFs: the same sources and revision give the same bytes."""
     records = kpis.register(parse.load_document(project.source), column)
-    pdf.write_atomically(kpis.as_xlsx(records, revisions.creation_date(revisions.current_stamp(project.source))), output)
+    engine.write_atomically(kpis.as_xlsx(records, revisions.creation_date(revisions.current_stamp(project.source))), output)
     return output
 
 

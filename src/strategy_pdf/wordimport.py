@@ -16,7 +16,7 @@ from typing import Iterator
 from . import loader, model, parse
 from .texts import block_kind
 from .errors import Location, SourceError, StrategyPdfError
-from .pdf import write_atomically
+from .engine import write_atomically
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 files, and encrypted .docx
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/{}.schema.json\n"

@@ -1,4 +1,4 @@
-"""Stage 4 on several cores: the parts of one document rendered side by side in forked
+"""The comparison on several cores: the parts of one document rendered side by side in forked
 processes, numbered as one, and joined into one PDF.
 
 Each part starts at a forced page break, so it paginates alone exactly as within the whole.
@@ -13,17 +13,16 @@ renderer stops twice to meet the others through the coordinator:
 
 from __future__ import annotations
 
-import io
 import multiprocessing
 import os
 import traceback
-from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable
 
-from . import pdf
-from .errors import RenderError, StrategyPdfError
+from ..errors import RenderError, StrategyPdfError
+from . import hooks, pdf
+from .join import join
 
 
 class Renderers:
@@ -189,7 +188,7 @@ def _renderer(html: str, roots: tuple[Path, ...], styles: pdf.Styles, connection
         connection.send(("progress", message))
 
     try:
-        with _numbered_on(numbering), _subsets_shared(sharing):
+        with hooks.numbered_on(numbering), hooks.subsets_shared(sharing):
             rendered = pdf.render_pdf(html, roots, progress=progress if report else None, styles=styles)
         connection.send(("done", rendered))
     except StrategyPdfError as error:
@@ -202,66 +201,6 @@ def _renderer(html: str, roots: tuple[Path, ...], styles: pdf.Styles, connection
     os._exit(0)
 
 
-@contextmanager
-def _numbered_on(numbering: Callable[[int], tuple[int, int]]):
-    """While rendering, page numbers in margin boxes are shifted by the offset ``numbering``
-    returns when it is told the part's page count, and the page total is the one it returns.
-    WeasyPrint 70 builds every page's margin boxes after paginating the whole document, from
-    the page's counter state; only that state is changed here, nothing of the layout."""
-    import weasyprint.layout as layout
-
-    original = layout.make_margin_boxes
-    numbers: tuple[int, int] | None = None
-
-    def make_margin_boxes(context, page, state):
-        nonlocal numbers
-        quote_depth, counter_values, counter_scopes, page_groups = state
-        if numbers is None:
-            numbers = numbering(counter_values["pages"][-1])
-        offset, total = numbers
-        counters = {**counter_values,
-                    "page": [*counter_values["page"][:-1], counter_values["page"][-1] + offset],
-                    "pages": [total]}
-        return original(context, page, (quote_depth, counters, counter_scopes, page_groups))
-
-    layout.make_margin_boxes = make_margin_boxes
-    try:
-        yield
-    finally:
-        layout.make_margin_boxes = original
-
-
-@contextmanager
-def _subsets_shared(sharing: Callable[[dict], dict]):
-    """While rendering, each font embeds the glyphs ``sharing`` returns when it is told the
-    glyphs this part drew: {font key: (glyph → text, glyph → width)}, keys being WeasyPrint's
-    hash of the font description, stable across processes."""
-    import weasyprint.pdf as weasyprint_pdf
-
-    original = weasyprint_pdf.build_fonts_dictionary
-
-    def build_fonts_dictionary(pdf_, fonts, compress, subset, options):
-        drawn: dict[str, tuple[dict, dict]] = {}
-        for font in fonts.values():
-            texts, widths = drawn.setdefault(font.hash, ({}, {}))
-            texts.update(font.to_unicode)
-            widths.update(font.widths)
-        everyone = sharing(drawn)
-        for font in fonts.values():
-            texts, widths = everyone[font.hash]
-            font.to_unicode.clear()
-            font.to_unicode.update(texts)
-            font.widths.clear()
-            font.widths.update(widths)
-        return original(pdf_, fonts, compress, subset, options)
-
-    weasyprint_pdf.build_fonts_dictionary = build_fonts_dictionary
-    try:
-        yield
-    finally:
-        weasyprint_pdf.build_fonts_dictionary = original
-
-
 def _union(drawn_by_part: list[dict]) -> dict:
     """Every part's glyphs per font, in glyph order so that all parts write the same bytes."""
     union: dict[str, tuple[dict, dict]] = {}
@@ -271,85 +210,3 @@ def _union(drawn_by_part: list[dict]) -> dict:
             all_texts.update(texts)
             all_widths.update(widths)
     return {key: (dict(sorted(texts.items())), dict(sorted(widths.items()))) for key, (texts, widths) in union.items()}
-
-
-def join(parts: list[pdf.Rendered]) -> bytes:
-    """One PDF of the parts' pages and named destinations, with the first part's catalog and
-    metadata, the font subsets the parts share stored once, and one outline rebuilt over all
-    parts (a part may open inside a chapter of the one before, so its own outline cannot be
-    kept as it is)."""
-    import pikepdf
-
-    documents = [pikepdf.open(io.BytesIO(part.data)) for part in parts]
-    joined = documents[0]
-    fonts: dict = {}
-    _share_fonts(joined.pages, fonts)
-    destinations = pikepdf.NameTree(joined.Root.Names.Dests) if "/Names" in joined.Root else None
-    bookmarks = _bookmarks(joined, 0)
-    for document in documents[1:]:
-        first = len(joined.pages)
-        bookmarks += _bookmarks(document, first)
-        joined.pages.extend(document.pages)
-        copied = {page.objgen: joined.pages[first + index].obj for index, page in enumerate(document.pages)}
-        _share_fonts(joined.pages[first:], fonts)
-        if destinations is not None and "/Names" in document.Root:
-            for name, destination in pikepdf.NameTree(document.Root.Names.Dests).items():
-                destinations[name] = pikepdf.Array([copied[destination[0].objgen], *destination[1:]])
-    levels = [level for part in parts for level in part.bookmark_levels]
-    with joined.open_outline() as outline:
-        outline.root.clear()
-        # As WeasyPrint nests them: under the last entry of a lower level.
-        open_entries: list[tuple[int, list]] = [(0, outline.root)]
-        for level, (title, page, left, top) in zip(levels, bookmarks, strict=True):
-            while open_entries[-1][0] >= level:
-                open_entries.pop()
-            item = pikepdf.OutlineItem(title, page, "XYZ", left=left, top=top, zoom=0)
-            open_entries[-1][1].append(item)
-            open_entries.append((level, item.children))
-    out = io.BytesIO()
-    joined.save(out, deterministic_id=True)
-    return out.getvalue()
-
-
-def _bookmarks(document, first_page: int) -> list[tuple[str, int, float, float]]:
-    """(title, page index in the joined PDF, left, top) of every outline entry, in order."""
-    index = {page.objgen: first_page + number for number, page in enumerate(document.pages)}
-    entries = []
-
-    def walk(items) -> None:
-        for item in items:
-            page, _, left, top, *_ = item.destination
-            entries.append((item.title, index[page.objgen], float(left), float(top)))
-            walk(item.children)
-
-    with document.open_outline() as outline:
-        walk(outline.root)
-    return entries
-
-
-def _share_fonts(pages, fonts: dict) -> None:
-    """Point these pages at the first part's copy of each font when both draw and extract
-    alike (the parts agree on their subsets), so that each font is stored once."""
-    for resources in {page.Resources.objgen: page.Resources for page in pages}.values():
-        if "/Font" not in resources:
-            continue
-        for key, font in list(resources.Font.items()):
-            signature = _font_signature(font)
-            if key in fonts and signature is not None and signature == _font_signature(fonts[key]):
-                resources.Font[key] = fonts[key]
-            else:
-                fonts.setdefault(key, font)
-
-
-def _font_signature(font) -> tuple | None:
-    """What decides how a composite font draws and extracts: its program, widths and text
-    map; None for any other kind of font, which is then never shared."""
-    import pikepdf
-
-    if "/DescendantFonts" not in font:
-        return None
-    descendant = font.DescendantFonts[0]
-    descriptor = descendant.FontDescriptor
-    program = next((descriptor[key].read_raw_bytes() for key in ("/FontFile2", "/FontFile3") if key in descriptor), b"")
-    return (str(font.BaseFont), program, descendant.get("/W", pikepdf.Array()).unparse(),
-            font.ToUnicode.read_raw_bytes() if "/ToUnicode" in font else b"")

@@ -1,0 +1,73 @@
+"""The engine: WeasyPrint's internals hooked for one version, and nothing else imports it."""
+
+import ast
+import sys
+
+import pytest
+
+from strategy_pdf import engine
+from strategy_pdf.cli import main
+
+from .conftest import ROOT
+
+SOURCES = ROOT / "src" / "strategy_pdf"
+
+# Margin boxes whose content differs from page to page, in text (the running heading) and
+# in style alone (the same stamp text, larger on the second page), then repeats.
+CHANGING_MARGINS = """<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><style>
+@page { size: 148mm 105mm; margin: 20mm 12mm;
+  @top-left { content: string(heading); }
+  @top-center { content: "｜"; }
+  @top-right { content: element(stamp); }
+  @bottom-center { content: "－ " counter(page) " －"; } }
+h1 { string-set: heading content(); break-before: page; font-size: 10pt; }
+.stamp { position: running(stamp); }
+.large { font-size: 18pt; letter-spacing: 2pt; }
+</style></head><body>
+<h1>短い</h1><div class="stamp">同じ文字</div><p>本文</p>
+<h1>ずっと長い見出しの文字列がここに入る</h1><div class="stamp large">同じ文字</div><p>本文</p>
+<h1>短い</h1><div class="stamp">同じ文字</div><p>本文</p>
+</body></html>"""
+
+
+def test_margin_widths_measured_once_give_weasyprints_own_pdf_when_margins_differ():
+    ours = engine.render_pdf(CHANGING_MARGINS, (ROOT,))
+    import weasyprint
+
+    assert ours.pages == 3
+    assert ours.data == weasyprint.HTML(string=CHANGING_MARGINS, base_url=ROOT.as_uri() + "/").write_pdf()
+
+
+def test_another_weasyprint_version_fails_with_one_line(monkeypatch, tmp_path):
+    import weasyprint
+
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(engine.WeasyPrintVersionError) as caught:
+        engine.render_pdf('<meta charset="utf-8"><p>x</p>', (ROOT,))
+    message = str(caught.value)
+    assert "\n" not in message
+    assert f"WeasyPrint 71.0 is installed" in message and engine.WEASYPRINT_VERSION in message
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["build", "--layout", "draft", "--quiet",
+                                       "--source", "tests/fixtures/good/minimal/source",
+                                       "-o", str(tmp_path / "out.pdf")])
+    assert result.exit_code == 1 and result.output.strip() == message
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def _imported(path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_the_engine_imports_weasyprint_or_pikepdf():
+    outside = {str(path.relative_to(SOURCES)): _imported(path) & {"weasyprint", "pikepdf"}
+               for path in SOURCES.rglob("*.py") if "engine" not in path.relative_to(SOURCES).parts}
+    assert {path: names for path, names in outside.items() if names} == {}
+    assert {"weasyprint", "pikepdf"} <= set().union(*(_imported(path) for path in (SOURCES / "engine").glob("*.py")))
