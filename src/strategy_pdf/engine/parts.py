@@ -9,6 +9,7 @@ renderer stops twice to meet the others through the coordinator:
 - font subsets, made once every page is drawn: it tells the glyphs it drew and embeds the
   glyphs of all parts, so every part embeds the same subsets and the joined PDF keeps one
   copy of each (a part's own subsets would make the file about half as large again).
+What the processes say to each other is in ``protocol``; the meetings are ``MEETINGS``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 import traceback
-from multiprocessing.connection import Connection, wait
+from dataclasses import dataclass
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable
 
 from ..errors import RenderError, StrategyPdfError
 from . import hooks, pdf
 from .join import join
+from .protocol import (Answer, Channel, Closed, Done, Failed, GlyphsDrawn, GlyphsShared, Job, Numbering,
+                       PagesCounted, Progress, Question)
 
 
 class Renderers:
@@ -33,20 +37,20 @@ class Renderers:
 
     def __init__(self, roots: tuple[Path, ...], stylesheets: tuple[Path, ...]):
         context = multiprocessing.get_context("fork")
-        self._connection, theirs = context.Pipe()
+        ours, theirs = context.Pipe()
+        self._pool = Channel(ours)
         # Not a daemon: daemons may not start processes of their own.
-        self._process = context.Process(target=_pool, args=(roots, stylesheets, theirs))
+        self._process = context.Process(target=_pool, args=(roots, stylesheets, Channel(theirs)))
         self._process.start()
         theirs.close()
-        self._rendering = False
+        self._job_sent = False
 
     def __enter__(self) -> "Renderers":
         return self
 
     def __exit__(self, *_) -> None:
-        self._connection.close()  # once rendering, the pool stops its renderers when it sees this
-        if self._rendering:
-            self._process.join(timeout=5)
+        self._pool.close()  # with a job, the pool stops its renderers when it sees this
+        self._process.join(timeout=5 if self._job_sent else 0)
         if self._process.is_alive():  # still warming up (the sources failed) or stuck
             self._process.kill()
         self._process.join()
@@ -55,63 +59,60 @@ class Renderers:
         """Render the parts at once, each in its own process, the pages of each numbered on
         from the parts before it; raise RenderError with every part's problems. The parts
         link no stylesheets: the renderer loaded them once, with their fonts."""
-        self._connection.send((htmls, titles, progress is not None))
-        self._rendering = True
+        self._pool.send(Job(tuple(htmls), tuple(titles), progress is not None))
+        self._job_sent = True
         while True:
-            try:
-                kind, value = self._connection.recv()
-            except EOFError:
-                raise RenderError(f"the renderer stopped (exit code {self._process.exitcode})") from None
-            if kind == "progress":
-                if progress is not None:
-                    progress(value)
-            elif kind == "done":
-                return value
-            else:
-                raise RenderError(value)
+            match self._pool.receive():
+                case Progress(text):
+                    if progress is not None:
+                        progress(text)
+                case Done(rendered):
+                    return rendered
+                case Failed(message):
+                    raise RenderError(message)
+                case Closed():
+                    raise RenderError(f"the renderer stopped (exit code {self._process.exitcode})")
 
 
-def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], parent: Connection) -> None:
+def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], build: Channel) -> None:
     try:
         styles = pdf.load_styles(stylesheets, roots)
         pdf.render_pdf(_WARM_UP, roots, styles=styles)
     except StrategyPdfError as error:
         styles, failure = None, str(error)
-    try:
-        htmls, titles, report = parent.recv()
-    except EOFError:
+    job = build.receive()
+    if not isinstance(job, Job):
         return  # the build stopped before rendering (a source error)
     if styles is None:
-        parent.send(("error", failure))
+        build.send(Failed(failure))
         return
     context = multiprocessing.get_context("fork")
-    connections, processes = [], []
+    parts: list[_Part] = []
     try:
-        for html in htmls:
+        for html, title in zip(job.htmls, job.titles, strict=True):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_renderer, args=(html, roots, styles, theirs, report), daemon=True)
+            process = context.Process(target=_renderer, args=(html, roots, styles, Channel(theirs), job.progress),
+                                      daemon=True)
             process.start()
             theirs.close()
-            connections.append(ours)
-            processes.append(process)
+            parts.append(_Part(title, Channel(ours), process))
         import pikepdf  # noqa: F401 — for the join: loaded while the parts render, not after
-        results = _coordinate(connections, processes, titles, parent,
-                              (lambda message: parent.send(("progress", message))) if report else None)
-        parent.send(("done", pdf.Rendered(results[0].data if len(results) == 1 else join(results),
-                                          sum(result.pages for result in results),
-                                          tuple(level for result in results for level in result.bookmark_levels))))
+        results = _coordinate(parts, build, job.progress)
+        build.send(Done(pdf.Rendered(results[0].data if len(results) == 1 else join(results),
+                                     sum(result.pages for result in results),
+                                     tuple(level for result in results for level in result.bookmark_levels))))
     except _Abandoned:
         pass
     except RenderError as error:
-        parent.send(("error", str(error)))
+        build.send(Failed(str(error)))
     except BaseException:  # a bug: still tell the build what happened
-        parent.send(("error", traceback.format_exc()))
+        build.send(Failed(traceback.format_exc()))
     finally:
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-            process.join()
-    parent.close()
+        for part in parts:
+            if part.process.is_alive():
+                part.process.kill()
+            part.process.join()
+    build.close()
     os._exit(0)  # nothing to tear down that the build needs: leave the core to it
 
 
@@ -124,78 +125,97 @@ _WARM_UP = """<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"></head>
 <body><p>本文、ひらがな・カタカナ（０１２３）abc 123</p><h1>見出し</h1><p><b>太字</b></p></body></html>"""
 
 
-def _coordinate(connections: list[Connection], processes, titles: list[str], parent: Connection,
-                progress: Callable[[str], None] | None) -> list[pdf.Rendered]:
-    """Run the parts' two meetings (page counts → offsets; glyphs → shared subsets) and
-    collect their PDFs; a part that fails is left out of the meetings so the others finish
-    and report their own problems too."""
-    count = len(connections)
-    pages: dict[int, int] = {}
-    glyphs: dict[int, dict] = {}
+@dataclass(frozen=True)
+class _Part:
+    title: str
+    channel: Channel
+    process: multiprocessing.process.BaseProcess
+
+
+def _numbering(asked: dict[int, PagesCounted]) -> dict[int, Numbering]:
+    """Each part numbered on from the parts before it, all of the same total."""
+    total, offset, answers = sum(question.pages for question in asked.values()), 0, {}
+    for index in sorted(asked):
+        answers[index] = Numbering(offset, total)
+        offset += asked[index].pages
+    return answers
+
+
+def _shared_glyphs(asked: dict[int, GlyphsDrawn]) -> dict[int, GlyphsShared]:
+    """Every part embeds the glyphs all parts drew."""
+    shared = GlyphsShared(_union([asked[index].glyphs for index in sorted(asked)]))
+    return {index: shared for index in asked}
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """Each part asks ``question`` once; when every part still rendering has asked,
+    ``answer`` gives the answer of each."""
+
+    question: type
+    answer: Callable[[dict[int, Question]], dict[int, Answer]]
+
+
+MEETINGS = (
+    Meeting(PagesCounted, _numbering),  # paginated: where do my page numbers start?
+    Meeting(GlyphsDrawn, _shared_glyphs),  # drawn: which glyphs do I embed?
+)
+
+
+def _coordinate(parts: list[_Part], build: Channel, report: bool) -> list[pdf.Rendered]:
+    """Hold the parts' meetings and collect their PDFs; a part that fails is left out of
+    the meetings so the others finish and report their own problems too."""
+    count = len(parts)
+    asked: dict[type, dict[int, Question]] = {meeting.question: {} for meeting in MEETINGS}
     results: dict[int, pdf.Rendered] = {}
     errors: dict[int, str] = {}
     status = [""] * count
-    numbered = shared = False
     while len(results) + len(errors) < count:
-        waiting = [c for i, c in enumerate(connections) if i not in results and i not in errors]
-        for connection in wait([parent, *waiting]):
-            if connection is parent:
+        rendering = [part.channel for index, part in enumerate(parts) if index not in results and index not in errors]
+        for channel in wait([build, *rendering]):
+            if channel is build:
                 raise _Abandoned()
-            index = connections.index(connection)
-            try:
-                kind, value = connection.recv()
-            except EOFError:
-                kind, value = "error", f"its renderer stopped (exit code {processes[index].exitcode})"
-            if kind == "progress":
-                status[index] = f"{index + 1}/{count} {titles[index]}: {value}"
-                if progress is not None:
-                    progress(" · ".join(line for line in status if line))
-            elif kind == "pages":
-                pages[index] = value
-            elif kind == "glyphs":
-                glyphs[index] = value
-            elif kind == "done":
-                results[index] = value
-            else:
-                errors[index] = value
-        if not numbered and len(pages.keys() | errors.keys()) == count:
-            total, offset = sum(pages.values()), 0
-            for index in sorted(pages.keys() - errors.keys()):
-                connections[index].send((offset, total))
-                offset += pages[index]
-            numbered = True
-        if not shared and len(glyphs.keys() | errors.keys()) == count:
-            union = _union([glyphs[index] for index in sorted(glyphs)])
-            for index in sorted(glyphs.keys() - errors.keys()):
-                connections[index].send(union)
-            shared = True
+            index = next(i for i, part in enumerate(parts) if part.channel is channel)
+            match channel.receive():
+                case Progress(text):
+                    status[index] = f"{index + 1}/{count} {parts[index].title}: {text}"
+                    if report:
+                        build.send(Progress(" · ".join(line for line in status if line)))
+                case Done(rendered):
+                    results[index] = rendered
+                case Failed(message):
+                    errors[index] = message
+                case Closed():
+                    errors[index] = f"its renderer stopped (exit code {parts[index].process.exitcode})"
+                case question if type(question) in asked:
+                    asked[type(question)][index] = question
+        for meeting in MEETINGS:
+            questions = {index: question for index, question in asked[meeting.question].items() if index not in errors}
+            if questions and all(index in questions or index in errors for index in range(count)):
+                for index, answer in meeting.answer(questions).items():
+                    parts[index].channel.send(answer)
+                asked[meeting.question].clear()
     if errors:
-        raise RenderError("\n".join(f"part {index + 1} of {count} ({titles[index]}): {errors[index]}"
+        raise RenderError("\n".join(f"part {index + 1} of {count} ({parts[index].title}): {errors[index]}"
                                     for index in sorted(errors)))
     return [results[index] for index in range(count)]
 
 
-def _renderer(html: str, roots: tuple[Path, ...], styles: pdf.Styles, connection: Connection, report: bool) -> None:
+def _renderer(html: str, roots: tuple[Path, ...], styles: pdf.Styles, pool: Channel, report: bool) -> None:
     def numbering(pages: int) -> tuple[int, int]:
-        connection.send(("pages", pages))
-        return connection.recv()
-
-    def sharing(glyphs: dict) -> dict:
-        connection.send(("glyphs", glyphs))
-        return connection.recv()
-
-    def progress(message: str) -> None:
-        connection.send(("progress", message))
+        answer = pool.ask(PagesCounted(pages))
+        return answer.offset, answer.total
 
     try:
-        with hooks.numbered_on(numbering), hooks.subsets_shared(sharing):
-            rendered = pdf.render_pdf(html, roots, progress=progress if report else None, styles=styles)
-        connection.send(("done", rendered))
+        with hooks.numbered_on(numbering), hooks.subsets_shared(lambda drawn: pool.ask(GlyphsDrawn(drawn)).glyphs):
+            rendered = pdf.render_pdf(html, roots, progress=(lambda text: pool.send(Progress(text))) if report else None,
+                                      styles=styles)
+        pool.send(Done(rendered))
     except StrategyPdfError as error:
-        connection.send(("error", str(error)))
+        pool.send(Failed(str(error)))
     except BaseException:  # a bug: still tell the coordinator what happened, then stop
-        connection.send(("error", traceback.format_exc()))
-    connection.close()
+        pool.send(Failed(traceback.format_exc()))
+    pool.close()
     # Leave at once: tearing down the layout's millions of objects would only take the
     # core the join needs now.
     os._exit(0)
