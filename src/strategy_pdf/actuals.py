@@ -17,7 +17,7 @@ from .diff import comparison_key
 from .errors import StrategyPdfError
 
 VALUE_EXAMPLES = "2,325, －37, 0.56 or 7,000 以上"
-ERA_NAMES = {name: letter for letter, (name, _) in eras.ERAS.items()}
+ERA_NAMES = {eras.ERAS[letter].name: letter for letter in eras.ABBREVIATED}
 HEADER_ROWS = 10  # a sheet may open with a title or notes above its header row
 
 
@@ -98,7 +98,7 @@ def year_of(heading: object) -> str | None:
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(heading)))
     text = re.sub(r"年度?$", "", text)
     if re.fullmatch(r"\d{4}", text):
-        return eras.abbreviation(int(text)) if int(text) > min(start for _, start in eras.ERAS.values()) else None
+        return eras.abbreviation(int(text)) if int(text) > min(eras.ERAS[letter].base for letter in eras.ABBREVIATED) else None
     match = re.fullmatch(r"(平成|令和|[HR])(元|\d{1,2})", text)
     if not match:
         return None

@@ -15,8 +15,7 @@ from . import __version__
 from .annotate import MARK_MODES
 from .build import (PDF_VARIANTS, Options, Project, adopt, build, changes, check, check_current, export_kpi_workbook,
                     export_kpis, import_actuals, import_document, validate, watch)
-from .model import Meeting
-from .render import LAYOUTS
+from .model import LAYOUTS, Meeting
 from .site import DEFAULT_PDFS
 from .errors import StrategyPdfError
 

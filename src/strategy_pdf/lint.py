@@ -19,10 +19,8 @@ from .loader import Mapping, Scalar, Sequence, load_file
 PLACEHOLDER = re.compile(r"[〇○◯]{2,}|[〇○◯][年月日]|（[〇○◯]）")
 BRACKETS = {"「": "」", "『": "』", "（": "）", "〔": "〕", "【": "】"}
 CLOSERS = {closer: opener for opener, closer in BRACKETS.items()}
-ERA_IN_TEXT = re.compile(r"(平成|令和|昭和)\s*(元|\d{1,2})\s*[（(]\s*(\d{4})\s*[）)]")
-ERA_BASE = {"昭和": 1925, "平成": 1988, "令和": 2018}
-# Last valid year of each era abbreviation used in KPI tables (平成31 ended on 30 April 2019).
-ERA_LAST = {"H": 31, "R": 99}
+ERA_IN_TEXT = re.compile(rf"({'|'.join(era.name for era in eras.ERAS.values())})\s*(元|\d{{1,2}})\s*[（(]\s*(\d{{4}})\s*[）)]")
+ERA_BASE = {era.name: era.base for era in eras.ERAS.values()}
 DICTIONARY = "prh.yml"
 
 
@@ -97,7 +95,7 @@ def _text_findings(text: str, at: Location, spelling: tuple[SpellingRule, ...]) 
                                 "close every bracket that is opened, in the same block"))
     for match in ERA_IN_TEXT.finditer(text):
         era, number, western = match.groups()
-        expected = ERA_BASE[era] + (1 if number == "元" else int(number))
+        expected = ERA_BASE[era] + eras.year_number(number)
         if int(western) != expected:
             findings.append(Finding(at, "era-year", f"'{match.group()}': {era}{number}年 is {expected}, not {western}",
                                     f"write {era}{number}（{expected}） or correct the era year"))
@@ -133,7 +131,7 @@ def _kpi_year_findings(block: model.Block) -> list[Finding]:
     places = [(year, block.at) for year in (block.base_year, *block.target_years)]
     places += [(year, item.at or block.at) for item in block.items for year in (item.base_year, *item.target_years)]
     for year, at in places:
-        if year and not 1 <= int(year[1:].replace("元", "1")) <= ERA_LAST[year[0]]:
+        if year and not 1 <= eras.year_number(year[1:]) <= eras.ERAS[year[0]].last:
             findings.append(Finding(at, "era-year", f"{year} does not exist (平成 ran to H31, 令和 starts at R1)",
                                     "check the year"))
     known = [year for year, _ in places if year]

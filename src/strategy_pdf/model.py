@@ -8,6 +8,11 @@ from typing import Union
 
 from .errors import Location
 
+# The documents a build prints: the 新旧対照表, the draft alone, the text in force alone
+# (these three print the document's text, and may end with its KPI list), and the annual review.
+TEXT_LAYOUTS = ("comparison", "draft", "current")
+LAYOUTS = (*TEXT_LAYOUTS, "review")
+
 FieldPath = tuple[Union[str, int], ...]  # a text's place inside its block: ("items", 0, "targets", 1)
 
 

@@ -1,34 +1,41 @@
 """Stage 2, model: check loaded node trees against the source schema and build the Document.
 
+Each key is read by the reader of the type ``schema`` declares for it, and each shape of
+keys becomes its model class, with the source location of every scalar it holds; what a
+type cannot say (a row needs a side, a KPI as many targets as years) is checked after.
 Every problem is collected with its file, line, column and key path; the caller raises
 once with all of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from . import model, schema
+from . import eras, model, schema
 from .errors import Location, Problem, SourceError, display_path
 from .loader import Mapping, Node, Null, Scalar, Sequence, load_file
 
 DOCUMENT_FILE = "document.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-ERA_YEAR = re.compile(r"^[HR](元|\d{1,2})$")
 IMAGE_PATH = re.compile(r"^figures/[\w.-]+(/[\w.-]+)*\.(svg|png|jpe?g)$")
 TRUE_WORDS = {"true": True, "yes": True, "false": False, "no": False}
 
-TEXT_BLOCKS = {
-    "p": model.Paragraph,
-    "label": model.Label,
-    "lead": model.Lead,
-    "li": model.Item,
-    "note": model.Note,
-}
-HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
-BLOCK_KINDS = schema.BLOCK_KINDS
+Locations = tuple[tuple[model.FieldPath, Location], ...]
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """A shape read: its values by model field, the nodes by source key (for the checks
+    that follow), and where each scalar was written, by field path."""
+
+    values: dict[str, object]
+    nodes: dict[str, Node]
+    locations: Locations
 
 
 class _Checker:
@@ -59,61 +66,43 @@ class _Checker:
                 self.report(node.at, path, f"missing required key '{key}'")
         return found
 
-    def text(self, node: Node | None, path: str, *, required: bool = True) -> str:
-        if node is None or isinstance(node, Null):
-            if required and node is not None:
-                self.report(node.at, path, "expected text, found nothing")
-            return ""
-        if isinstance(node, Scalar):
-            return node.text
-        self.report(node.at, path, "expected text, found a " + _kind(node))
-        return ""
+    def read(self, key_type: schema.Type, node: Node, path: str):
+        """The value of ``node`` as ``key_type`` says, reporting what does not fit."""
+        return _READERS[type(key_type)](self, key_type, node, path)
 
-    def texts(self, node: Node | None, path: str) -> tuple[str, ...]:
-        """A list of texts; a single text is accepted as a list of one."""
-        if node is None or isinstance(node, Null):
-            return ()
-        if isinstance(node, Scalar):
-            return (node.text,)
-        if isinstance(node, Sequence):
-            return tuple(self.text(item, f"{path}[{i}]") for i, item in enumerate(node.items))
-        self.report(node.at, path, "expected text or a list of texts, found a mapping")
-        return ()
+    def shape(self, node: Node, path: str, name: str) -> _Fields:
+        """The keys of a ``schema.SHAPES`` mapping, each read by its type. A key left out,
+        or left empty, takes its declared default, else the model's, else its type's
+        empty value."""
+        nodes = self.fields(node, path, *schema.keys(name))
+        model_defaults = {field.name: field.default for field in dataclasses.fields(_MODELS[name])
+                          if field.default is not dataclasses.MISSING}
+        values: dict[str, object] = {}
+        located: list[tuple[model.FieldPath, Location]] = []
+        for key in schema.SHAPES[name]:
+            value = nodes.get(key.name)
+            if value is None or isinstance(value, Null):
+                if key.default is not None:
+                    values[key.model_field] = key.default
+                else:
+                    values[key.model_field] = model_defaults.get(key.model_field, _EMPTY[type(key.type)])
+                continue
+            values[key.model_field] = self.read(key.type, value, _join(path, key.name))
+            located += _located(key.type, key.model_field, value)
+        return _Fields(values, nodes, tuple(located))
 
-    def flag(self, node: Node | None, path: str) -> bool:
-        if node is None or isinstance(node, Null):
-            return False
-        word = self.text(node, path).lower()
-        if word not in TRUE_WORDS:
-            self.report(node.at, path, f"expected true or false, found '{word}'")
-            return False
-        return TRUE_WORDS[word]
-
-    def era_years(self, node: Node | None, path: str) -> tuple[str, ...]:
-        years = self.texts(node, path)
-        for i, year in enumerate(years):
-            if not ERA_YEAR.match(year):
-                at = node.items[i].at if isinstance(node, Sequence) else node.at
-                self.report(at, path, f"'{year}' is not an era year; expected H or R and a number, e.g. H27, R1, R5")
-        return years
-
-
-def _locations(**nodes: Node | None) -> tuple[tuple[model.FieldPath, Location], ...]:
-    """Field path → where its scalar was written; a list's items are located one by one."""
-    located: list[tuple[model.FieldPath, Location]] = []
-    for name, node in nodes.items():
-        if node is None:
-            continue
-        if isinstance(node, Sequence):
-            located += [((name, index), item.at) for index, item in enumerate(node.items)]
-        else:
-            located.append(((name,), node.at))
-            if isinstance(node, Scalar) and name in _LISTS:
-                located.append(((name, 0), node.at))  # a single text stands for a list of one
-    return tuple(located)
-
-
-_LISTS = {"notes", "targets", "target_years", "text", "head"}
+    def build(self, name: str, node: Node, path: str, at: Location | None = None):
+        """The model object of a shape: read, checked, located (at ``node``, or ``at``)."""
+        fields = self.shape(node, path, name)
+        if name in _CHECKS:
+            _CHECKS[name](self, fields, node, path)
+        model_class = _MODELS[name]
+        extra: dict[str, object] = {}
+        if "at" in {field.name for field in dataclasses.fields(model_class)}:
+            extra["at"] = at or node.at
+        if issubclass(model_class, model.Located):
+            extra["locations"] = fields.locations
+        return model_class(**fields.values, **extra)
 
 
 def _join(path: str, key: str) -> str:
@@ -122,6 +111,272 @@ def _join(path: str, key: str) -> str:
 
 def _kind(node: Node) -> str:
     return {Mapping: "mapping", Sequence: "list", Scalar: "text", Null: "nothing"}[type(node)]
+
+
+def _entry(node: Node | None, key: str) -> Node | None:
+    return node.entries[key][1] if isinstance(node, Mapping) and key in node.entries else None
+
+
+# One reader per type of schema: (checker, the type, node, key path) → value.
+
+def _text(checker: _Checker, _, node: Node, path: str) -> str:
+    if isinstance(node, Scalar):
+        return node.text
+    checker.report(node.at, path, "expected text, found " + ("nothing" if isinstance(node, Null) else "a " + _kind(node)))
+    return ""
+
+
+def _texts(checker: _Checker, _, node: Node, path: str) -> tuple[str, ...]:
+    if isinstance(node, Null):
+        return ()
+    if isinstance(node, Scalar):
+        return (node.text,)
+    if isinstance(node, Sequence):
+        return tuple(_text(checker, None, item, f"{path}[{i}]") for i, item in enumerate(node.items))
+    checker.report(node.at, path, "expected text or a list of texts, found a mapping")
+    return ()
+
+
+def _flag(checker: _Checker, _, node: Node, path: str) -> bool:
+    word = _text(checker, None, node, path).lower()
+    if word not in TRUE_WORDS:
+        checker.report(node.at, path, f"expected true or false, found '{word}'")
+        return False
+    return TRUE_WORDS[word]
+
+
+def _check_era(checker: _Checker, year: str, at: Location, path: str) -> None:
+    if not eras.ABBREVIATION.match(year):
+        checker.report(at, path, f"'{year}' is not an era year; expected H or R and a number, e.g. H27, R1, R5")
+
+
+def _era(checker: _Checker, _, node: Node, path: str) -> str:
+    year = _text(checker, None, node, path)
+    if year:
+        _check_era(checker, year, node.at, path)
+    return year
+
+
+def _eras(checker: _Checker, _, node: Node, path: str) -> tuple[str, ...]:
+    years = _texts(checker, None, node, path)
+    for i, year in enumerate(years):
+        _check_era(checker, year, node.items[i].at if isinstance(node, Sequence) else node.at, path)
+    return years
+
+
+def _page_break(checker: _Checker, _, node: Node, path: str) -> bool:
+    word = _text(checker, None, node, path)
+    if word != "page":
+        checker.report(node.at, path, f"expected 'page', found '{word}'")
+    return word == "page"
+
+
+def _file_names(checker: _Checker, _, node: Node, path: str) -> tuple[str, ...]:
+    if isinstance(node, Sequence):
+        return _texts(checker, None, node, path)
+    checker.report(node.at, path, "expected a list of chapter file names (without .yaml)")
+    return ()
+
+
+def _layouts(checker: _Checker, _, node: Node, path: str) -> tuple[str, ...]:
+    layouts = _texts(checker, None, node, path)
+    expected = f"{', '.join(model.TEXT_LAYOUTS[:-1])} or {model.TEXT_LAYOUTS[-1]}"
+    for layout in layouts:
+        if layout not in model.TEXT_LAYOUTS:
+            checker.report(node.at, path, f"'{layout}' is not a layout; expected {expected}")
+    return layouts
+
+
+def _choice(checker: _Checker, key_type: schema.Choice, node: Node, path: str) -> str:
+    word = _text(checker, None, node, path)
+    if word not in key_type.values:
+        checker.report(node.at, path, f"'{word}' is not a {key_type.noun}; expected {' or '.join(key_type.values)}")
+    return word
+
+
+def _grades(checker: _Checker, _, node: Node, path: str) -> tuple[model.GradeRule, ...]:
+    if not isinstance(node, Mapping) or not node.entries:
+        checker.report(node.at, path, "expected a mapping of grades to conditions, e.g. {A: met, B: ≥ 50, C: > 0, D: else}")
+        return model.DEFAULT_GRADES
+    rules = []
+    for grade, (key_at, value) in node.entries.items():
+        condition = _text(checker, None, value, f"{path}.{grade}").strip()
+        if not re.match(schema.GRADE_CONDITION, condition):
+            checker.report(value.at, f"{path}.{grade}", f"'{condition}' is not a condition; expected met, ≥ N, > N or else")
+            continue
+        if condition in ("met", "else"):
+            rules.append(model.GradeRule(grade, condition))
+        else:
+            operator = ">" if condition.startswith(">") and not condition.startswith(">=") else "≥"
+            rules.append(model.GradeRule(grade, operator, float(re.search(r"-?\d+(\.\d+)?", condition).group())))
+    if rules and rules[-1].condition != "else":
+        checker.report(node.at, path, "the last grade takes every other rate: give it the condition else")
+    return tuple(rules)
+
+
+def _cells(checker: _Checker, _, node: Node, path: str) -> tuple[tuple[str, ...], ...]:
+    if isinstance(node, Sequence):
+        return tuple(_texts(checker, None, row, f"{path}[{i}]") for i, row in enumerate(node.items))
+    checker.report(node.at, path, "expected a list of rows, each a list of cells")
+    return ()
+
+
+def _actuals(checker: _Checker, _, node: Node, path: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(node, Mapping):
+        checker.report(node.at, path, "expected a mapping of era years to values, e.g. {H28: 560}")
+        return ()
+    actuals = []
+    for year, (key_at, value) in node.entries.items():
+        if not eras.ABBREVIATION.match(year):
+            checker.report(key_at, f"{path}.{year}", f"'{year}' is not an era year; expected e.g. H28, R1")
+        actuals.append((year, _text(checker, None, value, f"{path}.{year}")))
+    return tuple(actuals)
+
+
+def _boxes(checker: _Checker, _, node: Node, path: str) -> tuple[model.Box, ...]:
+    if not isinstance(node, Sequence):
+        checker.report(node.at, path, "expected a list of boxes")
+        return ()
+    return tuple(model.Box(item.text, locations=_located(schema.Text(), "text", item)) if isinstance(item, Scalar)
+                 else checker.build("box", item, f"{path}[{i}]") for i, item in enumerate(node.items))
+
+
+def _blocks(checker: _Checker, _, node: Node, path: str) -> tuple[model.Block, ...]:
+    if isinstance(node, (Scalar, Mapping)):
+        block = _block(checker, node, f"{path}[0]")
+        return (block,) if block is not None else ()
+    return tuple(block for i, item in enumerate(node.items)
+                 if (block := _block(checker, item, f"{path}[{i}]")) is not None)
+
+
+def _block(checker: _Checker, node: Node, path: str) -> model.Block | None:
+    if isinstance(node, Scalar):
+        return model.Paragraph(node.text, node.at, locations=_located(schema.Text(), "text", node))
+    if not isinstance(node, Mapping) or len(node.entries) != 1:
+        checker.report(node.at, path, f"expected text or a one-key block ({', '.join(schema.BLOCK_KINDS)})")
+        return None
+    (name, (key_at, value)), = node.entries.items()
+    inner = _join(path, name)
+    kind = schema.BLOCKS.get(name)
+    if kind is None:
+        guess = difflib.get_close_matches(name, schema.BLOCK_KINDS, n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else f"expected one of {', '.join(schema.BLOCK_KINDS)}"
+        checker.report(key_at, inner, f"unknown block kind; {hint}")
+        return None
+    if kind.shape:
+        # A figure is placed at its "- figure:" line, as it always was; a KPI or a table
+        # at its first key (lint's fixtures point there).
+        return checker.build(kind.shape, value, inner, at=node.at if kind.shape == "figure" else None)
+    text, locations = _text(checker, None, value, inner), _located(schema.Text(), "text", value)
+    if kind.level:
+        return model.Heading(kind.level, text, node.at, locations=locations)
+    return kind.text(text, node.at, locations=locations)
+
+
+def _shape(checker: _Checker, key_type: schema.Shape, node: Node, path: str):
+    return checker.build(key_type.name, node, path)
+
+
+def _shape_list(checker: _Checker, key_type: schema.ShapeList, node: Node, path: str) -> tuple:
+    if isinstance(node, Sequence):
+        return tuple(checker.build(key_type.name, item, f"{path}[{i}]") for i, item in enumerate(node.items))
+    checker.report(node.at, path, f"expected a list of {key_type.noun}")
+    return ()
+
+
+_READERS: dict[type, Callable] = {
+    schema.Text: _text, schema.Texts: _texts, schema.Flag: _flag, schema.Era: _era, schema.Eras: _eras,
+    schema.PageBreak: _page_break, schema.FileNames: _file_names, schema.Layouts: _layouts, schema.Choice: _choice, schema.Grades: _grades,
+    schema.Cells: _cells, schema.Actuals: _actuals, schema.Boxes: _boxes, schema.Blocks: _blocks,
+    schema.Shape: _shape, schema.ShapeList: _shape_list,
+}
+_EMPTY: dict[type, object] = {
+    schema.Text: "", schema.Texts: (), schema.Flag: False, schema.Era: "", schema.Eras: (),
+    schema.PageBreak: False, schema.FileNames: (), schema.Layouts: (), schema.Choice: "", schema.Grades: (), schema.Cells: (), schema.Actuals: (),
+    schema.Boxes: (), schema.Blocks: (), schema.Shape: None, schema.ShapeList: (),
+}
+
+
+def _located(key_type: schema.Type, field: str, node: Node) -> Locations:
+    """Where the scalars of a key's value were written, by field path within its owner."""
+    if isinstance(key_type, (schema.Texts, schema.Eras)):
+        if isinstance(node, Sequence):
+            return tuple(((field, index), item.at) for index, item in enumerate(node.items))
+        return (((field,), node.at), ((field, 0), node.at))  # a single text stands for a list of one
+    if isinstance(key_type, schema.Boxes):
+        return tuple(((field, index), item.at) for index, item in enumerate(node.items)) \
+            if isinstance(node, Sequence) else ()
+    if isinstance(key_type, schema.Cells):
+        return tuple(((field, row, column), cell.at)
+                     for row, cells in enumerate(node.items if isinstance(node, Sequence) else ())
+                     for column, cell in enumerate(cells.items if isinstance(cells, Sequence) else (cells,)))
+    if isinstance(key_type, schema.Actuals):
+        return tuple(((field, index), value.at) for index, (_, value) in enumerate(node.entries.values())) \
+            if isinstance(node, Mapping) else ()
+    if isinstance(key_type, (schema.Text, schema.Flag, schema.Era, schema.PageBreak, schema.Choice)):
+        return (((field,), node.at),)
+    return ()
+
+
+# What the types cannot say, checked once a shape is read: (checker, fields, node, path).
+
+def _check_row(checker: _Checker, fields: _Fields, node: Node, path: str) -> None:
+    row_id = fields.values["id"]
+    if row_id and not ID_PATTERN.match(row_id):
+        checker.report(fields.nodes["id"].at, _join(path, "id"),
+                       f"'{row_id}' is not a valid row id; use lower-case letters, digits and '-'")
+    if isinstance(node, Mapping) and not fields.values["draft"] and not fields.values["current"]:
+        checker.report(node.at, path, "row has neither a draft nor a current side")
+
+
+def _check_kpi(checker: _Checker, fields: _Fields, node: Node, path: str) -> None:
+    target_count = len(fields.values["target_years"])
+    items_node = fields.nodes.get("items")
+    for i, item in enumerate(fields.values["items"]):
+        targets_node = _entry(items_node.items[i], "targets")
+        if targets_node is None or len(item.targets) == target_count:
+            continue
+        hint = ""
+        if target_count and len(item.targets) > target_count and any(re.fullmatch(r"\d{3}", t) for t in item.targets[1:]):
+            hint = ('; a comma inside [ ] separates values, so quote a number printed with a'
+                    ' thousands separator: ["2,541", "2,692"]')
+        checker.report(targets_node.at, f"{path}.items[{i}].targets",
+                       f"{len(item.targets)} target value(s) but the table has {target_count} target year(s){hint}")
+
+
+def _check_kpi_item(checker: _Checker, fields: _Fields, node: Node, path: str) -> None:
+    own_years, targets = fields.values["target_years"], fields.values["targets"]
+    if own_years and len(own_years) != len(targets):
+        checker.report(fields.nodes["target_years"].at, _join(path, "target_years"),
+                       f"{len(own_years)} year(s) for {len(targets)} target value(s)")
+
+
+def _check_table(checker: _Checker, fields: _Fields, node: Node, path: str) -> None:
+    head = fields.values["head"]
+    for i, cells in enumerate(fields.values["rows"]):
+        if head and len(cells) != len(head):
+            checker.report(fields.nodes["rows"].items[i].at, f"{path}.rows[{i}]",
+                           f"{len(cells)} cell(s) but the head has {len(head)} column(s)")
+
+
+def _check_figure(checker: _Checker, fields: _Fields, node: Node, path: str) -> None:
+    image = fields.values["image"]
+    if image and (not IMAGE_PATH.match(image) or ".." in image.split("/")):
+        checker.report(fields.nodes["image"].at, _join(path, "image"),
+                       f"'{image}' is not an image under figures/; expected e.g. figures/system.svg (.svg, .png, .jpg)")
+    elif image and checker.source_dir is not None and not (checker.source_dir / image).is_file():
+        checker.report(fields.nodes["image"].at, _join(path, "image"), f"image file {image} does not exist in the sources")
+
+
+_CHECKS: dict[str, Callable[[_Checker, _Fields, Node, str], None]] = {
+    "row": _check_row, "kpi": _check_kpi, "kpi_item": _check_kpi_item, "table": _check_table, "figure": _check_figure,
+}
+_MODELS: dict[str, type] = {
+    "document": model.Document, "chapter": model.Chapter, "marks": model.MarkConventions, "meeting": model.Meeting,
+    "columns": model.Columns, "auto_remarks": model.AutoRemarks, "row": model.Row, "kpi": model.Kpi,
+    "kpi_item": model.KpiItem, "table": model.Table, "figure": model.Figure, "diagram": model.Diagram,
+    "stage": model.Stage, "box": model.Box,
+}
 
 
 def load_document(source_dir: Path) -> model.Document:
@@ -136,103 +391,33 @@ def load_document(source_dir: Path) -> model.Document:
             if path.name != DOCUMENT_FILE:
                 _load_chapter(path, path.stem, shown(path), checker)
         raise SourceError(checker.problems)
-    fields = checker.fields(loaded.root, "", *schema.keys("document"))
-    column_fields = checker.fields(fields["columns"], "columns", *schema.keys("columns")) \
-        if "columns" in fields else {}
-    columns = model.Columns(*(checker.text(column_fields.get(k), f"columns.{k}") for k in ("draft", "current", "remarks")))
-
-    chapter_names = fields.get("chapters")
-    chapters = []
-    listed = set()
-    if isinstance(chapter_names, Sequence):
-        for i, name_node in enumerate(chapter_names.items):
-            name = checker.text(name_node, f"chapters[{i}]")
-            if not name:
-                continue
-            if name in listed:
-                checker.report(name_node.at, f"chapters[{i}]", f"chapter '{name}' is listed twice")
-                continue
-            listed.add(name)
-            chapter_path = source_dir / f"{name}.yaml"
-            if not chapter_path.is_file():
-                checker.report(name_node.at, f"chapters[{i}]", f"chapter file {shown(chapter_path)} does not exist")
-                continue
-            chapter = _load_chapter(chapter_path, name, shown(chapter_path), checker)
-            if chapter is not None:
-                chapters.append(chapter)
-    elif chapter_names is not None:
-        checker.report(chapter_names.at, "chapters", "expected a list of chapter file names (without .yaml)")
-
+    fields = checker.shape(loaded.root, "", "document")
+    names_node = fields.nodes.get("chapters")
+    chapters, listed = [], set()
+    for i, name in enumerate(fields.values["chapters"]):
+        name_at = names_node.items[i].at
+        if not name:
+            continue
+        if name in listed:
+            checker.report(name_at, f"chapters[{i}]", f"chapter '{name}' is listed twice")
+            continue
+        listed.add(name)
+        chapter_path = source_dir / f"{name}.yaml"
+        if not chapter_path.is_file():
+            checker.report(name_at, f"chapters[{i}]", f"chapter file {shown(chapter_path)} does not exist")
+            continue
+        chapter = _load_chapter(chapter_path, name, shown(chapter_path), checker)
+        if chapter is not None:
+            chapters.append(chapter)
     for path in sorted(source_dir.glob("*.yaml")):
-        if path.name != DOCUMENT_FILE and path.stem not in listed and "chapters" in fields:
-            checker.report(fields["chapters"].at, "chapters",
+        if path.name != DOCUMENT_FILE and path.stem not in listed and names_node is not None:
+            checker.report(names_node.at, "chapters",
                            f"{shown(path)} is not listed in chapters; add '{path.stem}' or remove the file")
-
     _check_unique_ids(chapters, checker)
-    remark_fields = checker.fields(fields["auto_remarks"], "auto_remarks", *schema.keys("auto_remarks")) \
-        if "auto_remarks" in fields else {}
-    defaults = model.AutoRemarks()
-    auto_remarks = model.AutoRemarks(
-        **{key: checker.text(remark_fields[key], f"auto_remarks.{key}", required=False) if key in remark_fields
-           else getattr(defaults, key) for key in ("added", "removed")})
-    appendix = checker.texts(fields.get("kpi_appendix"), "kpi_appendix") if "kpi_appendix" in fields \
-        else model.Document.kpi_appendix
-    for layout in appendix:
-        if layout not in ("comparison", "draft", "current"):
-            checker.report(fields["kpi_appendix"].at, "kpi_appendix",
-                           f"'{layout}' is not a layout; expected comparison, draft or current")
-    mark_fields = checker.fields(fields["marks"], "marks", *schema.keys("marks")) if "marks" in fields else {}
-    conventions = model.MarkConventions()
-    labels_in = checker.text(mark_fields.get("labels_in"), "marks.labels_in", required=False) or conventions.labels_in
-    if labels_in not in schema.LABEL_PLACES:
-        checker.report(mark_fields["labels_in"].at, "marks.labels_in",
-                       f"'{labels_in}' is not a place; expected {' or '.join(schema.LABEL_PLACES)}")
-    conventions = model.MarkConventions(
-        note=checker.text(mark_fields["note"], "marks.note", required=False) if "note" in mark_fields
-        else conventions.note,
-        whole_new_rows=checker.flag(mark_fields.get("whole_new_rows"), "marks.whole_new_rows"),
-        labels_in=labels_in)
-    grades = _grades(fields["grades"], checker) if "grades" in fields else model.DEFAULT_GRADES
-    meeting_fields = checker.fields(fields["meeting"], "meeting", *schema.keys("meeting")) if "meeting" in fields else {}
-    meeting = model.Meeting(*(checker.text(meeting_fields.get(key), f"meeting.{key}", required=False)
-                              for key in ("number", "name", "date")))
-    document = model.Document(
-        title=checker.text(fields.get("title"), "title"),
-        subtitle=checker.text(fields.get("subtitle"), "subtitle", required=False),
-        city=checker.text(fields.get("city"), "city"),
-        is_draft=checker.flag(fields.get("draft"), "draft"),
-        columns=columns,
-        chapters=tuple(chapters),
-        auto_remarks=auto_remarks,
-        kpi_appendix=tuple(appendix),
-        marks=conventions,
-        grades=grades,
-        adopted=checker.text(fields.get("adopted"), "adopted", required=False),
-        meeting=meeting,
-    )
+    document = model.Document(**{**fields.values, "chapters": tuple(chapters)})
     if checker.problems:
         raise SourceError(checker.problems)
     return document
-
-
-def _grades(node: Node, checker: _Checker) -> tuple[model.GradeRule, ...]:
-    if not isinstance(node, Mapping) or not node.entries:
-        checker.report(node.at, "grades", "expected a mapping of grades to conditions, e.g. {A: met, B: ≥ 50, C: > 0, D: else}")
-        return model.DEFAULT_GRADES
-    rules = []
-    for grade, (key_at, value) in node.entries.items():
-        condition = checker.text(value, f"grades.{grade}").strip()
-        if not re.match(schema.GRADE_CONDITION, condition):
-            checker.report(value.at, f"grades.{grade}", f"'{condition}' is not a condition; expected met, ≥ N, > N or else")
-            continue
-        if condition in ("met", "else"):
-            rules.append(model.GradeRule(grade, condition))
-        else:
-            operator = ">" if condition.startswith(">") and not condition.startswith(">=") else "≥"
-            rules.append(model.GradeRule(grade, operator, float(re.search(r"-?\d+(\.\d+)?", condition).group())))
-    if rules and rules[-1].condition != "else":
-        checker.report(node.at, "grades", "the last grade takes every other rate: give it the condition else")
-    return tuple(rules)
 
 
 def _check_unique_ids(chapters: list[model.Chapter], checker: _Checker) -> None:
@@ -253,219 +438,4 @@ def _load_chapter(path: Path, slug: str, shown_as: str, checker: _Checker) -> mo
     checker.problems.extend(loaded.problems)
     if loaded.root is None:
         return None
-    fields = checker.fields(loaded.root, "", *schema.keys("chapter"))
-    rows = []
-    rows_node = fields.get("rows")
-    if isinstance(rows_node, Sequence):
-        rows = [_row(node, f"rows[{i}]", checker) for i, node in enumerate(rows_node.items)]
-    elif rows_node is not None and not isinstance(rows_node, Null):
-        checker.report(rows_node.at, "rows", "expected a list of rows")
-    return model.Chapter(slug=slug, title=checker.text(fields.get("title"), "title"),
-                         rows=tuple(rows), source=shown_as,
-                         is_contents=checker.flag(fields.get("contents"), "contents"))
-
-
-def _row(node: Node, path: str, checker: _Checker) -> model.Row:
-    fields = checker.fields(node, path, *schema.keys("row"))
-    row_id = checker.text(fields.get("id"), _join(path, "id"))
-    if row_id and not ID_PATTERN.match(row_id):
-        checker.report(fields["id"].at, _join(path, "id"),
-                       f"'{row_id}' is not a valid row id; use lower-case letters, digits and '-'")
-    draft = _side(fields.get("draft"), _join(path, "draft"), checker)
-    current = _side(fields.get("current"), _join(path, "current"), checker)
-    if isinstance(node, Mapping) and not draft and not current:
-        checker.report(node.at, path, "row has neither a draft nor a current side")
-    page_break = False
-    if "break" in fields:
-        word = checker.text(fields["break"], _join(path, "break"))
-        if word != "page":
-            checker.report(fields["break"].at, _join(path, "break"), f"expected 'page', found '{word}'")
-        page_break = word == "page"
-    return model.Row(id=row_id, draft=draft, current=current,
-                     remarks=checker.texts(fields.get("remark"), _join(path, "remark")),
-                     page_break=page_break, at=node.at)
-
-
-def _side(node: Node | None, path: str, checker: _Checker) -> tuple[model.Block, ...]:
-    if node is None or isinstance(node, Null):
-        return ()
-    if isinstance(node, Scalar):
-        return (model.Paragraph(node.text, node.at, locations=_locations(text=node)),)
-    if isinstance(node, Mapping):
-        return (_block(node, f"{path}[0]", checker),)
-    return tuple(block for i, item in enumerate(node.items)
-                 if (block := _block(item, f"{path}[{i}]", checker)) is not None)
-
-
-def _block(node: Node, path: str, checker: _Checker) -> model.Block | None:
-    if isinstance(node, Scalar):
-        return model.Paragraph(node.text, node.at, locations=_locations(text=node))
-    if not isinstance(node, Mapping) or len(node.entries) != 1:
-        checker.report(node.at, path, f"expected text or a one-key block ({', '.join(BLOCK_KINDS)})")
-        return None
-    (kind, (key_at, value)), = node.entries.items()
-    inner = _join(path, kind)
-    if kind in TEXT_BLOCKS:
-        return TEXT_BLOCKS[kind](checker.text(value, inner), node.at, locations=_locations(text=value))
-    if kind in HEADINGS:
-        return model.Heading(HEADINGS[kind], checker.text(value, inner), node.at, locations=_locations(text=value))
-    if kind == "kpi":
-        return _kpi(value, inner, checker)
-    if kind == "table":
-        return _table(value, inner, checker)
-    if kind == "figure":
-        return _figure(value, inner, node, checker)
-    guess = difflib.get_close_matches(kind, BLOCK_KINDS, n=1)
-    hint = f"did you mean '{guess[0]}'?" if guess else f"expected one of {', '.join(BLOCK_KINDS)}"
-    checker.report(key_at, inner, f"unknown block kind; {hint}")
-    return None
-
-
-def _figure(value: Node, path: str, node: Node, checker: _Checker) -> model.Figure:
-    fields = checker.fields(value, path, *schema.keys("figure"))
-    image = checker.text(fields.get("image"), _join(path, "image"), required=False)
-    if image and (not IMAGE_PATH.match(image) or ".." in image.split("/")):
-        checker.report(fields["image"].at, _join(path, "image"),
-                       f"'{image}' is not an image under figures/; expected e.g. figures/system.svg (.svg, .png, .jpg)")
-    elif image and checker.source_dir is not None and not (checker.source_dir / image).is_file():
-        checker.report(fields["image"].at, _join(path, "image"), f"image file {image} does not exist in the sources")
-    diagram = None
-    if "diagram" in fields:
-        diagram_fields = checker.fields(fields["diagram"], _join(path, "diagram"), *schema.keys("diagram"))
-        stages_node = diagram_fields.get("stages")
-        stages = tuple(_stage(stage, f"{path}.diagram.stages[{i}]", checker)
-                       for i, stage in enumerate(stages_node.items)) if isinstance(stages_node, Sequence) else ()
-        if stages_node is not None and not isinstance(stages_node, Sequence):
-            checker.report(stages_node.at, f"{path}.diagram.stages", "expected a list of stages")
-        band = _stage(diagram_fields["band"], f"{path}.diagram.band", checker) if "band" in diagram_fields else None
-        diagram = model.Diagram(stages=stages, band=band)
-    return model.Figure(checker.text(fields.get("title"), _join(path, "title"), required=False),
-                        checker.texts(fields.get("text"), _join(path, "text")), node.at,
-                        diagram=diagram, image=image,
-                        alt=checker.text(fields.get("alt"), _join(path, "alt"), required=False),
-                        locations=_locations(title=fields.get("title"), text=fields.get("text"),
-                                             image=fields.get("image"), alt=fields.get("alt")))
-
-
-def _stage(node: Node, path: str, checker: _Checker) -> model.Stage:
-    fields = checker.fields(node, path, *schema.keys("stage"))
-    return model.Stage(checker.text(fields.get("title"), _join(path, "title")),
-                       _boxes(fields.get("boxes"), _join(path, "boxes"), checker),
-                       locations=_locations(title=fields.get("title"), boxes=fields.get("boxes")))
-
-
-def _boxes(node: Node | None, path: str, checker: _Checker) -> tuple[model.Box, ...]:
-    if node is None or isinstance(node, Null):
-        return ()
-    if not isinstance(node, Sequence):
-        checker.report(node.at, path, "expected a list of boxes")
-        return ()
-    boxes = []
-    for i, item in enumerate(node.items):
-        if isinstance(item, Scalar):
-            boxes.append(model.Box(item.text, locations=_locations(text=item)))
-            continue
-        fields = checker.fields(item, f"{path}[{i}]", *schema.keys("box"))
-        boxes.append(model.Box(checker.text(fields.get("text"), f"{path}[{i}].text"),
-                               _boxes(fields.get("boxes"), f"{path}[{i}].boxes", checker),
-                               checker.flag(fields.get("emphasis"), f"{path}[{i}].emphasis"),
-                               locations=_locations(text=fields.get("text"), boxes=fields.get("boxes"))))
-    return tuple(boxes)
-
-
-def _kpi(node: Node, path: str, checker: _Checker) -> model.Kpi:
-    fields = checker.fields(node, path, *schema.keys("kpi"))
-    target_years = checker.era_years(fields.get("target_years"), _join(path, "target_years"))
-    items = []
-    items_node = fields.get("items")
-    if isinstance(items_node, Sequence):
-        for i, item_node in enumerate(items_node.items):
-            items.append(_kpi_item(item_node, f"{path}.items[{i}]", len(target_years), checker))
-    elif items_node is not None:
-        checker.report(items_node.at, _join(path, "items"), "expected a list of indicators")
-    base_year = checker.era_years(fields.get("base_year"), _join(path, "base_year"))
-    return model.Kpi(
-        label=checker.text(fields.get("label"), _join(path, "label"), required=False) or "KPI",
-        base_label=checker.text(fields.get("base"), _join(path, "base"), required=False) or "基準値",
-        base_year=base_year[0] if base_year else "",
-        target_years=target_years,
-        items=tuple(items),
-        at=node.at,
-        locations=_locations(label=fields.get("label"), base_label=fields.get("base"),
-                             base_year=fields.get("base_year"), target_years=fields.get("target_years")),
-    )
-
-
-def _kpi_item(node: Node, path: str, target_count: int, checker: _Checker) -> model.KpiItem:
-    fields = checker.fields(node, path, *schema.keys("kpi_item"))
-    targets = checker.texts(fields.get("targets"), _join(path, "targets"))
-    if "targets" in fields and len(targets) != target_count:
-        hint = ""
-        if target_count and len(targets) > target_count and any(re.fullmatch(r"\d{3}", t) for t in targets[1:]):
-            hint = ('; a comma inside [ ] separates values, so quote a number printed with a'
-                    ' thousands separator: ["2,541", "2,692"]')
-        checker.report(fields["targets"].at, _join(path, "targets"),
-                       f"{len(targets)} target value(s) but the table has {target_count} target year(s){hint}")
-    own_years = checker.era_years(fields.get("target_years"), _join(path, "target_years"))
-    if own_years and len(own_years) != len(targets):
-        checker.report(fields["target_years"].at, _join(path, "target_years"),
-                       f"{len(own_years)} year(s) for {len(targets)} target value(s)")
-    base_year = checker.era_years(fields.get("base_year"), _join(path, "base_year"))
-    return model.KpiItem(
-        name=checker.text(fields.get("name"), _join(path, "name")),
-        unit=checker.text(fields.get("unit"), _join(path, "unit"), required=False),
-        base=checker.text(fields.get("base"), _join(path, "base"), required=False),
-        targets=targets,
-        base_year=base_year[0] if base_year else "",
-        target_years=own_years,
-        repeat=checker.flag(fields.get("repeat"), _join(path, "repeat")),
-        notes=checker.texts(fields.get("notes"), _join(path, "notes")),
-        actuals=_actuals(fields.get("actuals"), _join(path, "actuals"), checker),
-        at=node.at,
-        locations=_locations(name=fields.get("name"), unit=fields.get("unit"), base=fields.get("base"),
-                             targets=fields.get("targets"), base_year=fields.get("base_year"),
-                             target_years=fields.get("target_years"), repeat=fields.get("repeat"),
-                             notes=fields.get("notes"))
-        + _actual_locations(fields.get("actuals")),
-    )
-
-
-def _actual_locations(node: Node | None) -> tuple[tuple[model.FieldPath, Location], ...]:
-    if not isinstance(node, Mapping):
-        return ()
-    return tuple((("actuals", index), value.at) for index, (_, value) in enumerate(node.entries.values()))
-
-
-def _actuals(node: Node | None, path: str, checker: _Checker) -> tuple[tuple[str, str], ...]:
-    if node is None or isinstance(node, Null):
-        return ()
-    if not isinstance(node, Mapping):
-        checker.report(node.at, path, "expected a mapping of era years to values, e.g. {H28: 560}")
-        return ()
-    actuals = []
-    for year, (key_at, value) in node.entries.items():
-        if not ERA_YEAR.match(year):
-            checker.report(key_at, f"{path}.{year}", f"'{year}' is not an era year; expected e.g. H28, R1")
-        actuals.append((year, checker.text(value, f"{path}.{year}")))
-    return tuple(actuals)
-
-
-def _table(node: Node, path: str, checker: _Checker) -> model.Table:
-    fields = checker.fields(node, path, *schema.keys("table"))
-    head = checker.texts(fields.get("head"), _join(path, "head"))
-    rows = []
-    located = list(_locations(caption=fields.get("caption"), head=fields.get("head")))
-    rows_node = fields.get("rows")
-    if isinstance(rows_node, Sequence):
-        for i, row_node in enumerate(rows_node.items):
-            cells = checker.texts(row_node, f"{path}.rows[{i}]")
-            located += [(("rows", i, column), cell.at) for column, cell in
-                        enumerate(row_node.items if isinstance(row_node, Sequence) else (row_node,))]
-            if head and len(cells) != len(head):
-                checker.report(row_node.at, f"{path}.rows[{i}]",
-                               f"{len(cells)} cell(s) but the head has {len(head)} column(s)")
-            rows.append(cells)
-    elif rows_node is not None:
-        checker.report(rows_node.at, _join(path, "rows"), "expected a list of rows, each a list of cells")
-    return model.Table(caption=checker.text(fields.get("caption"), _join(path, "caption"), required=False),
-                       head=head, rows=tuple(rows), at=node.at, locations=tuple(located))
+    return model.Chapter(slug=slug, source=shown_as, **checker.shape(loaded.root, "", "chapter").values)

@@ -14,9 +14,6 @@ from markupsafe import Markup
 from . import eras, kpis, model, review as review_, typeset
 
 
-LAYOUTS = ("comparison", "draft", "current", "review")
-
-
 REVIEW_HEADING = "数値目標・KPI の達成状況"
 
 
