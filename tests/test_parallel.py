@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from strategy_pdf import parse, render
+from strategy_pdf import paginate, parse
 from strategy_pdf.build import Options, Project, build
 from strategy_pdf.errors import RenderError, SourceError
-from strategy_pdf.render import _even_groups
+from strategy_pdf.paginate import _even_groups
 
 from .conftest import FIXTURES, ROOT
 from .pdf_reading import read_pages
@@ -25,29 +25,30 @@ def test_even_groups_keep_the_heaviest_group_as_light_as_possible():
     assert _even_groups([7], 1) == [1]
 
 
-def _chapters(part: render.Part) -> list[tuple[str, list[str]]]:
+def _chapters(part: paginate.Part) -> list[tuple[str, list[str]]]:
     return [(chapter.slug, [row.id for row in chapter.rows]) for chapter in part.chapters]
 
 
 def test_parts_are_cut_at_forced_page_breaks_only():
     document = parse.load_document(FIXTURES / "good" / "minimal" / "source")
-    whole, = render.parts(document, 1)
+    whole, = paginate.parts(document, 1)
     assert whole.first and whole.last and _chapters(whole) == [(c.slug, [r.id for r in c.rows]) for c in document.chapters]
-    first, second = render.parts(document, 2)
+    first, second = paginate.parts(document, 2)
     assert (first.first, first.last, second.first, second.last) == (True, False, False, True)
     assert [slug for slug, _ in _chapters(first)] == ["basics"]
     assert _chapters(second)[0] == ("goal", [row.id for row in document.chapters[1].rows])
-    assert render.parts(document, 8) == (first, second)  # no more parts than runs between breaks
+    assert paginate.parts(document, 8) == (first, second)  # no more parts than runs between breaks
+    assert paginate.parts(document) == (first, second)  # without a count: one part per run
 
 
 def test_longer_documents_get_more_parts_up_to_a_bound():
     document = parse.load_document(ROOT / "source")
-    assert render.part_count(document) == render.FEWEST_PARTS == 3  # the real document
+    assert paginate.part_count(document) == paginate.FEWEST_PARTS == 3  # the real document
     longer = dataclasses.replace(document, chapters=document.chapters * 2)
-    assert render.FEWEST_PARTS < render.part_count(longer) < render.MOST_PARTS
-    assert render.part_count(dataclasses.replace(document, chapters=document.chapters * 8)) == render.MOST_PARTS
+    assert paginate.FEWEST_PARTS < paginate.part_count(longer) < paginate.MOST_PARTS
+    assert paginate.part_count(dataclasses.replace(document, chapters=document.chapters * 8)) == paginate.MOST_PARTS
     tiny = parse.load_document(FIXTURES / "good" / "minimal" / "source")
-    assert render.part_count(tiny) == render.FEWEST_PARTS
+    assert paginate.part_count(tiny) == paginate.FEWEST_PARTS
 
 
 def test_a_break_inside_a_chapter_cuts_the_chapter_in_two(tmp_path):
@@ -61,7 +62,7 @@ def test_a_break_inside_a_chapter_cuts_the_chapter_in_two(tmp_path):
     line_end = text.index("\n", second_row) + 1
     basics.write_text(text[:line_end] + "    break: page\n" + text[line_end:], encoding="utf-8")
     document = parse.load_document(source)
-    first, second = render.parts(document, 2)
+    first, second = paginate.parts(document, 2)
     basics_rows = [row.id for row in document.chapters[0].rows]
     assert _chapters(first) == [("basics", basics_rows[:1])]
     assert _chapters(second) == [("basics", basics_rows[1:]), ("goal", [row.id for row in document.chapters[1].rows])]

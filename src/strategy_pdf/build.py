@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import (actuals, adoption, annotate, engine, kpis, lint, model, parse, render, review, revisions,
+from . import (actuals, adoption, annotate, engine, kpis, lint, model, paginate, parse, render, review, revisions,
                site, summary, wordexport, wordimport)
 from .errors import StrategyPdfError
 
@@ -55,7 +55,7 @@ class Options:
     stamp: bool = True                    # the source revision in every footer
     print_marks: bool = False             # crop marks and 3 mm bleed
     pdf_variant: str | None = None        # passed to WeasyPrint, e.g. pdf/a-3b
-    jobs: int = 0                         # parts rendered side by side; 0: render.part_count
+    jobs: int = 0                         # parts rendered side by side; 0: paginate.part_count
     council: model.Meeting | None = None  # the council edition: over document.yaml's meeting
     kpi_appendix: bool | None = None      # add or leave off the KPI list; None: as document.yaml says
     binding: bool = False                 # a binding margin on the inside edge, for duplex printing
@@ -134,7 +134,7 @@ def _marks(options: Options) -> str:
 
 
 def _render(project: Project, options: Options, prepared: _Prepared,
-            first_page: int = 1, part: render.Part | None = None, linked_styles: bool = True) -> str:
+            first_page: int = 1, part: paginate.Part | None = None, linked_styles: bool = True) -> str:
     return render.render_html(
         prepared.document, project.stylesheets(*options.styles) if linked_styles else (), project.source,
         layout=options.layout,
@@ -187,7 +187,7 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
         # The renderers start first: they load WeasyPrint while the sources are parsed here.
         with engine.Renderers(roots, project.stylesheets(*options.styles)) as renderers:
             prepared = _prepare(project, options, warn, strict)
-            parts = render.parts(prepared.document, options.jobs or render.part_count(prepared.document))
+            parts = paginate.parts(prepared.document, options.jobs or paginate.part_count(prepared.document))
             rendered = renderers.render([_render(project, options, prepared, part=part, linked_styles=False)
                                          for part in parts],
                                         [part.title for part in parts], progress)
@@ -222,7 +222,7 @@ def build_by_part(project: Project, output: Path, options: Options, cache: dict[
     the pages are those of a full build: this is watch's rebuild."""
     prepared = _prepare(project, options)
     styles = "".join(path.read_text(encoding="utf-8") for path in project.stylesheets(options.layout, False))
-    parts = render.parts(prepared.document, len(prepared.document.rows))
+    parts = paginate.parts(prepared.document)
     rendered, used, first_page, rendered_count = [], set(), 1, 0
     for part in parts:
         html = _render(project, options, prepared, first_page=first_page, part=part)
