@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from strategy_pdf.build import Options, Project, html_of
+from strategy_pdf.build import Options, Project, whole_html
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -16,7 +16,7 @@ def snapshot(name: str) -> str:
     """The fixture's HTML with the machine-specific project path masked."""
     # No revision stamp: it changes with every commit.
     options = Options(stamp=False)
-    return html_of(Project.at(ROOT, GOOD / name / "source"), options).replace(ROOT.as_uri(), "file://PROJECT")
+    return whole_html(Project.at(ROOT, GOOD / name / "source"), options).replace(ROOT.as_uri(), "file://PROJECT")
 
 
 def fixture_names() -> list[str]:

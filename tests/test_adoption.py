@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from strategy_pdf import annotate, eras, parse, texts
 from strategy_pdf.adoption import AdoptRefused, CurrentDiffers, adopt, check, check_current
-from strategy_pdf.build import Options, Project, changes, check as lint_check, html_of
+from strategy_pdf.build import Options, Project, changes, check as lint_check, whole_html
 from strategy_pdf.model import CHANGED
 from strategy_pdf.cli import main
 
@@ -80,7 +80,7 @@ def test_after_adoption_lint_passes_the_check_and_changes_lists_every_changed_cu
     git(tmp_path, "commit", "-q", "-am", "adopted")
     project = Project(root=ROOT, source=real)
     assert not [f for f in lint_check(project) if f.rule == "check-current"]
-    html = html_of(project, Options(stamp=False))
+    html = whole_html(project, Options(stamp=False))
     assert '<span class="changed">' not in html and "（傍線部分は改正部分）" in html
     summary = changes(project, "HEAD~1")
     changed = {row.id for row in before.rows if row.draft and side_texts(row.draft) != side_texts(row.current)}

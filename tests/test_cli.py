@@ -15,6 +15,7 @@ def test_version_and_help():
     for command in ([], ["build"], ["validate"]):
         result = run(*command, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
+    assert "-j, --parts, --jobs INTEGER RANGE" in run("build", "--help").output  # --jobs: the old name
 
 
 def test_validate_reports_all_errors_without_traceback():

@@ -98,8 +98,8 @@ def _font_programs(path: Path) -> list[bytes]:
 def real_in_parts_and_whole(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("parallel")
     project = Project.at(ROOT)
-    return (build(project, folder / "parts.pdf", options=Options(jobs=2)),
-            build(project, folder / "whole.pdf", options=Options(jobs=1)))
+    return (build(project, folder / "parts.pdf", options=Options(parts=2)),
+            build(project, folder / "whole.pdf", options=Options(parts=1)))
 
 
 def test_parts_join_into_the_pdf_a_one_piece_render_gives(real_in_parts_and_whole):
@@ -126,11 +126,11 @@ def test_a_part_that_fails_names_itself_and_keeps_the_previous_pdf(tmp_path):
     source = tmp_path / "source"
     shutil.copytree(FIXTURES / "good" / "minimal" / "source", source)
     target = tmp_path / "out.pdf"
-    build(Project(ROOT, source), target, options=Options(jobs=2))
+    build(Project(ROOT, source), target, options=Options(parts=2))
     before = target.read_bytes()
     (source / "figures" / "system.svg").write_text("<svg this is not", encoding="utf-8")  # in the second part
     with pytest.raises(RenderError, match=r"part 2 of 2 \(基本目標１\): WeasyPrint could not render cleanly"):
-        build(Project(ROOT, source), target, options=Options(jobs=2))
+        build(Project(ROOT, source), target, options=Options(parts=2))
     assert target.read_bytes() == before
     assert not multiprocessing.active_children()
 
@@ -138,6 +138,6 @@ def test_a_part_that_fails_names_itself_and_keeps_the_previous_pdf(tmp_path):
 def test_a_source_error_stops_the_renderers_started_early(tmp_path):
     with pytest.raises(SourceError):
         build(Project.at(ROOT, FIXTURES / "bad" / "structure" / "source"), tmp_path / "out.pdf",
-              options=Options(jobs=2))
+              options=Options(parts=2))
     assert not multiprocessing.active_children()
     assert not (tmp_path / "out.pdf").exists()

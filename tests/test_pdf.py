@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from strategy_pdf import engine
-from strategy_pdf.build import Options, build, html_of
+from strategy_pdf.build import Options, build, whole_html
 from strategy_pdf.errors import RenderError, SourceError
 
 from .conftest import ROOT, fixture_project
@@ -70,7 +70,7 @@ def test_html_output_is_the_html_the_pdf_is_made_from(tmp_path):
     project = fixture_project("good", "minimal")
     options = Options(marks="draft")
     target = build(project, tmp_path / "out.html", "html", options)
-    assert target.read_text(encoding="utf-8") == html_of(project, options)
+    assert target.read_text(encoding="utf-8") == whole_html(project, options)
 
 
 def test_metadata_bookmarks_and_draft_mark(minimal_pdf):
@@ -98,7 +98,7 @@ def test_renders_are_weasyprints_own_byte_for_byte(tmp_path):
     """The renderer measures the margin boxes' widths once per distinct content instead of
     on every page: the PDF must be exactly what WeasyPrint alone writes."""
     project = fixture_project("good", "minimal")
-    html = html_of(project)
+    html = whole_html(project)
     ours = engine.render_pdf(html, (ROOT, project.source)).data
     import weasyprint
 

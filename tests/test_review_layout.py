@@ -7,7 +7,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from strategy_pdf.build import Options, Project, build, html_of, import_actuals
+from strategy_pdf.build import Options, Project, build, whole_html, import_actuals
 
 from .conftest import ROOT
 from .pdf_reading import A4_LANDSCAPE, font_names, read_pages, vendored_font_names
@@ -99,6 +99,6 @@ def test_every_indicator_with_its_rates_and_grade(rows):
 
 
 def test_the_review_html_carries_the_revision_stamp():
-    html = html_of(Project.at(ROOT), Options(layout="review"))
+    html = whole_html(Project.at(ROOT), Options(layout="review"))
     assert '<div class="revision-stamp">' in html and 'id="kpi-20"' in html
     assert 'href="#kpi-9">（再掲：9）' in html

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from strategy_pdf.build import Options, Project, build, changes, html_of
+from strategy_pdf.build import Options, Project, build, changes, whole_html
 from strategy_pdf.revisions import RevisionError
 
 from .conftest import FIXTURES, ROOT, git
@@ -35,7 +35,7 @@ def revised(tmp_path) -> Project:
 
 
 def test_since_strikes_deleted_and_marks_inserted_text(revised):
-    html = html_of(revised, Options(since="meeting-3"))
+    html = whole_html(revised, Options(since="meeting-3"))
     # Both marks on one text: new since meeting 3 (見え消し) and different from the text in force (傍線).
     assert '<span class="changed inserted">第２期</span>総合戦略を策定しました' in html
     assert '<span class="changed">いた</span>' in html  # 傍線 stays on the 現行 column
@@ -59,7 +59,7 @@ def appendix(html: str) -> str:
 
 def test_since_leaves_the_kpi_appendix_as_the_sources_say(revised):
     """Values are read from the sources, never from marked text: 2,692 → 2,700 prints 2,700."""
-    plain, since = html_of(revised, Options()), html_of(revised, Options(since="meeting-3"))
+    plain, since = whole_html(revised, Options()), whole_html(revised, Options(since="meeting-3"))
     assert appendix(since) == appendix(plain)
     assert "2,700" in appendix(plain) and "2,692" not in appendix(plain)
     assert ('<span class="deleted"><span class="phrase">2,692</span></span>'

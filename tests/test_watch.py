@@ -46,14 +46,14 @@ def test_watch_rebuilds_on_save_and_keeps_the_last_good_pdf(tmp_path):
 def test_progress_reports_weasyprint_steps_page_by_page(tmp_path):
     steps: list[str] = []
     build(Project.at(ROOT, FIXTURES / "good" / "minimal" / "source"), tmp_path / "x.pdf",
-          options=Options(stamp=False, jobs=1), progress=steps.append)
+          options=Options(stamp=False, parts=1), progress=steps.append)
     assert "Step 5 - Creating layout - Page 1" in steps and steps[-1].startswith("Step 7")
 
 
 def test_progress_of_parts_rendered_side_by_side_names_their_chapters(tmp_path):
     steps: list[str] = []
     build(Project.at(ROOT, FIXTURES / "good" / "minimal" / "source"), tmp_path / "x.pdf",
-          options=Options(stamp=False, jobs=2), progress=steps.append)
+          options=Options(stamp=False, parts=2), progress=steps.append)
     assert any("1/2 １ 基本的考え方: Step 5 - Creating layout - Page 1" in step for step in steps)
     assert any("2/2 基本目標１: Step 5 - Creating layout - Page 1" in step for step in steps)
 

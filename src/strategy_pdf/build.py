@@ -55,7 +55,7 @@ class Options:
     stamp: bool = True                    # the source revision in every footer
     print_marks: bool = False             # crop marks and 3 mm bleed
     pdf_variant: str | None = None        # passed to WeasyPrint, e.g. pdf/a-3b
-    jobs: int = 0                         # parts rendered side by side; 0: paginate.part_count
+    parts: int = 0                        # the comparison cut into this many parts, rendered side by side; 0: paginate.part_count, 1: one piece
     council: model.Meeting | None = None  # the council edition: over document.yaml's meeting
     kpi_appendix: bool | None = None      # add or leave off the KPI list; None: as document.yaml says
     binding: bool = False                 # a binding margin on the inside edge, for duplex printing
@@ -133,7 +133,7 @@ def _marks(options: Options) -> str:
     return options.marks if options.layout == "comparison" else "none"
 
 
-def _render(project: Project, options: Options, prepared: _Prepared,
+def _html(project: Project, options: Options, prepared: _Prepared,
             first_page: int = 1, part: paginate.Part | None = None, linked_styles: bool = True) -> str:
     return render.render_html(
         prepared.document, project.stylesheets(*options.styles) if linked_styles else (), project.source,
@@ -150,10 +150,11 @@ def _render(project: Project, options: Options, prepared: _Prepared,
     )
 
 
-def html_of(project: Project, options: Options = Options()) -> str:
-    """The sources as the HTML the PDF is made from."""
+def whole_html(project: Project, options: Options = Options()) -> str:
+    """The sources as one HTML page: what ``--format html`` writes, and what a one-piece
+    render prints (the parts rendered side by side are cut from the same document)."""
     prepared = _prepare(project, options)
-    return _render(project, options, prepared)
+    return _html(project, options, prepared)
 
 
 def build(project: Project, output: Path, output_format: str = "pdf", options: Options = Options(),
@@ -167,7 +168,7 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
     if output_format == "html":
         prepared = _prepare(project, options, warn, strict)
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(_render(project, options, prepared), encoding="utf-8")
+        output.write_text(_html(project, options, prepared), encoding="utf-8")
         return output
     if output_format == "docx":
         if options.layout not in wordexport.LAYOUTS:
@@ -181,17 +182,16 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
     roots = (project.root, project.source)
     if not _renders_in_parts(options):
         prepared = _prepare(project, options, warn, strict)
-        rendered = engine.render_pdf(_render(project, options, prepared), roots,
-                                  options.pdf_variant, progress)
+        pdf = engine.render_pdf(_html(project, options, prepared), roots, options.pdf_variant, progress)
     else:
         # The renderers start first: they load WeasyPrint while the sources are parsed here.
         with engine.Renderers(roots, project.stylesheets(*options.styles)) as renderers:
             prepared = _prepare(project, options, warn, strict)
-            parts = paginate.parts(prepared.document, options.jobs or paginate.part_count(prepared.document))
-            rendered = renderers.render([_render(project, options, prepared, part=part, linked_styles=False)
-                                         for part in parts],
-                                        [part.title for part in parts], progress)
-    engine.write_atomically(rendered.data, output)
+            parts = paginate.parts(prepared.document, options.parts or paginate.part_count(prepared.document))
+            pdf = renderers.render([_html(project, options, prepared, part=part, linked_styles=False)
+                                    for part in parts],
+                                   [part.title for part in parts], progress)
+    engine.write_atomically(pdf.data, output)
     return output
 
 
@@ -210,12 +210,12 @@ def build_site(project: Project, output: Path, options: Options, pdfs: tuple[Pat
 def _renders_in_parts(options: Options) -> bool:
     """The comparison is rendered in parts, side by side, cut at its forced page breaks.
     Not a text alone (its contents page needs the page of every heading) nor an
-    archival or tagged PDF (written whole by WeasyPrint), nor with one job, nor with a
+    archival or tagged PDF (written whole by WeasyPrint), nor in one part, nor with a
     binding margin (a part would count its own left and right pages)."""
-    return options.layout == "comparison" and not options.pdf_variant and options.jobs != 1 and not options.binding
+    return options.layout == "comparison" and not options.pdf_variant and options.parts != 1 and not options.binding
 
 
-def build_by_part(project: Project, output: Path, options: Options, cache: dict[str, engine.Rendered]) -> int:
+def build_by_part(project: Project, output: Path, options: Options, cache: dict[str, engine.Pdf]) -> int:
     """The comparison rendered one part at a time (the runs between its forced page breaks),
     each reused from ``cache`` while its HTML and the styles are unchanged, then joined;
     returns how many parts were rendered. Each part's pages are numbered on from the last, so
@@ -225,7 +225,7 @@ def build_by_part(project: Project, output: Path, options: Options, cache: dict[
     parts = paginate.parts(prepared.document)
     rendered, used, first_page, rendered_count = [], set(), 1, 0
     for part in parts:
-        html = _render(project, options, prepared, first_page=first_page, part=part)
+        html = _html(project, options, prepared, first_page=first_page, part=part)
         key = hashlib.sha256((html + styles).encode("utf-8")).hexdigest()
         if key not in cache:
             cache[key] = engine.render_pdf(html, (project.root, project.source))
@@ -247,7 +247,7 @@ def watch(project: Project, output: Path, options: Options, report: Callable[[st
     and a failed build is reported while the last good PDF stays in place."""
     import watchfiles
 
-    cache: dict[str, engine.Rendered] = {}
+    cache: dict[str, engine.Pdf] = {}
 
     def attempt() -> None:
         start = time.perf_counter()

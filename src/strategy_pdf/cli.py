@@ -73,18 +73,19 @@ def main() -> None:
               help="End with the list of every KPI, or not [default: as kpi_appendix in document.yaml says].")
 @click.option("--binding", is_flag=True, help="A 10 mm binding margin on the inside edge, for duplex printing bound on the left.")
 @click.option("--strict", is_flag=True, help="Fail on lint findings instead of printing them as warnings.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
-              help="Parts of the comparison rendered side by side, each in its own process [default: 3, more for a longer document; 1: one piece].")
+@click.option("--parts", "--jobs", "-j", "parts", type=click.IntRange(min=0), default=0,
+              help="Cut the comparison into N parts, each rendered in its own process at once (--jobs is the"
+                   " old name) [default: 3, more for a longer document; 1: one piece].")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and the output path.")
 def build_command(source: Path | None, output: Path | None, output_format: str, pdfs: tuple[Path, ...],
                   layout: str, marks: str,
                   collapse_unchanged: bool, since: str | None, print_marks: bool, pdf_variant: str | None,
                   no_stamp: bool, council: bool, document_number: str, meeting: str, meeting_date: str,
-                  kpi_appendix: bool | None, binding: bool, strict: bool, jobs: int, quiet: bool) -> None:
+                  kpi_appendix: bool | None, binding: bool, strict: bool, parts: int, quiet: bool) -> None:
     """Build the comparison table, or one text alone."""
     given = Meeting(document_number, meeting, meeting_date)
     options = Options(layout=layout, marks=marks, collapse_unchanged=collapse_unchanged, since=since,
-                      stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant, jobs=jobs,
+                      stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant, parts=parts,
                       council=given if council or given != Meeting() else None,
                       kpi_appendix=kpi_appendix, binding=binding)
     target = output or (Path("build/site") if output_format == "site" else Path("build") / f"{layout}.{output_format}")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 
-from .pdf import Rendered
+from .pdf import Pdf
 
 
-def join(parts: list[Rendered]) -> bytes:
+def join(parts: list[Pdf]) -> bytes:
     """One PDF of the parts' pages and named destinations, with the first part's catalog and
     metadata, the font subsets the parts share stored once, and one outline rebuilt over all
     parts (a part may open inside a chapter of the one before, so its own outline cannot be

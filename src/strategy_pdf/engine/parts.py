@@ -55,7 +55,7 @@ class Renderers:
             self._process.kill()
         self._process.join()
 
-    def render(self, htmls: list[str], titles: list[str], progress: Callable[[str], None] | None = None) -> pdf.Rendered:
+    def render(self, htmls: list[str], titles: list[str], progress: Callable[[str], None] | None = None) -> pdf.Pdf:
         """Render the parts at once, each in its own process, the pages of each numbered on
         from the parts before it; raise RenderError with every part's problems. The parts
         link no stylesheets: the renderer loaded them once, with their fonts."""
@@ -98,7 +98,7 @@ def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], build: Channel
             parts.append(_Part(title, Channel(ours), process))
         import pikepdf  # noqa: F401 — for the join: loaded while the parts render, not after
         results = _coordinate(parts, build, job.progress)
-        build.send(Done(pdf.Rendered(results[0].data if len(results) == 1 else join(results),
+        build.send(Done(pdf.Pdf(results[0].data if len(results) == 1 else join(results),
                                      sum(result.pages for result in results),
                                      tuple(level for result in results for level in result.bookmark_levels))))
     except _Abandoned:
@@ -162,12 +162,12 @@ MEETINGS = (
 )
 
 
-def _coordinate(parts: list[_Part], build: Channel, report: bool) -> list[pdf.Rendered]:
+def _coordinate(parts: list[_Part], build: Channel, report: bool) -> list[pdf.Pdf]:
     """Hold the parts' meetings and collect their PDFs; a part that fails is left out of
     the meetings so the others finish and report their own problems too."""
     count = len(parts)
     asked: dict[type, dict[int, Question]] = {meeting.question: {} for meeting in MEETINGS}
-    results: dict[int, pdf.Rendered] = {}
+    results: dict[int, pdf.Pdf] = {}
     errors: dict[int, str] = {}
     status = [""] * count
     while len(results) + len(errors) < count:

@@ -71,7 +71,9 @@ def _warnings_as_errors():
 
 
 @dataclass(frozen=True)
-class Rendered:
+class Pdf:
+    """A rendered PDF: its bytes, and what the join needs to know of it."""
+
     data: bytes
     pages: int
     bookmark_levels: tuple[int, ...] = ()  # each outline entry's bookmark-level, in order
@@ -114,7 +116,7 @@ def load_styles(paths: tuple[Path, ...], roots: tuple[Path, ...]) -> Styles:
 
 
 def render_pdf(html: str, roots: tuple[Path, ...], variant: str | None = None,
-               progress: Callable[[str], None] | None = None, styles: Styles | None = None) -> Rendered:
+               progress: Callable[[str], None] | None = None, styles: Styles | None = None) -> Pdf:
     """Render ``html`` to PDF bytes; raise RenderError on any WeasyPrint warning.
     ``roots``: the project (styles, fonts; the first) and the sources (figures): nothing else
     may be fetched. ``styles``: stylesheets loaded beforehand, for HTML that links none."""
@@ -138,7 +140,7 @@ def render_pdf(html: str, roots: tuple[Path, ...], variant: str | None = None,
     if warnings:
         raise RenderError("WeasyPrint could not render cleanly:\n" + "\n".join(f"  {w}" for w in warnings))
     levels = tuple(level for page in document.pages for level, *_ in page.bookmarks)
-    return Rendered(data, len(document.pages), levels)
+    return Pdf(data, len(document.pages), levels)
 
 
 def write_pdf(html: str, target: Path, roots: tuple[Path, ...], variant: str | None = None,

@@ -18,7 +18,7 @@ from typing import ClassVar, Union
 
 from ..errors import RenderError
 from .hooks import Glyphs
-from .pdf import Rendered
+from .pdf import Pdf
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Progress:
 class Done:
     """Renderer → pool, pool → build: the PDF (a part's, or the joined one)."""
 
-    pdf: Rendered
+    pdf: Pdf
 
 
 @dataclass(frozen=True)
