@@ -1,11 +1,12 @@
 """Stage 4 and the whole build: PDFs checked by structure, never by bytes."""
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from strategy_pdf import engine
-from strategy_pdf.build import Options, build, whole_html
+from strategy_pdf.build import Options, Project, build, whole_html
 from strategy_pdf.errors import RenderError, SourceError
 
 from .conftest import ROOT, fixture_project
@@ -47,23 +48,25 @@ def test_only_vendored_fonts_are_embedded(minimal_pdf):
 
 
 def test_failed_build_keeps_the_previous_pdf(tmp_path):
-    target = tmp_path / "out.pdf"
-    build(fixture_project("good", "minimal"), target)
+    source = tmp_path / "source"
+    shutil.copytree(fixture_project("good", "minimal").source, source)
+    target = tmp_path / "out" / "out.pdf"
+    build(Project(ROOT, source), target, options=Options(parts=1))
     before = target.read_bytes()
     with pytest.raises(SourceError):
         build(fixture_project("bad", "structure"), target)
+    (source / "figures" / "system.svg").write_text("<svg this is not", encoding="utf-8")
     with pytest.raises(RenderError):
-        engine.write_pdf('<meta charset="utf-8"><img src="styles/no-such-image.png">', target, (ROOT,))
+        build(Project(ROOT, source), target, options=Options(parts=1))
     assert target.read_bytes() == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.pdf"]
+    assert sorted(path.name for path in target.parent.iterdir()) == ["out.pdf"]
 
 
 @pytest.mark.parametrize("url", ["http://example.invalid/x.png", "file:///etc/passwd", "styles/../../outside.png"])
-def test_renderer_fetches_nothing_outside_the_project(tmp_path, url):
+def test_renderer_fetches_nothing_outside_the_project(url):
     with pytest.raises(RenderError) as caught:
-        engine.write_pdf(f'<meta charset="utf-8"><img src="{url}">', tmp_path / "out.pdf", (ROOT,))
+        engine.render_pdf(f'<meta charset="utf-8"><img src="{url}">', (ROOT,))
     assert "refused" in str(caught.value) or "outside" in str(caught.value)
-    assert not (tmp_path / "out.pdf").exists()
 
 
 def test_html_output_is_the_html_the_pdf_is_made_from(tmp_path):

@@ -41,7 +41,6 @@ class SpellingRule:
 
     expected: str
     pattern: re.Pattern
-    at: Location
 
     def replace(self, text: str) -> str:
         return self.pattern.sub(self.expected, text)
@@ -227,7 +226,7 @@ def _spelling_rule(node, path: str, problems: list[Problem]) -> list[SpellingRul
     rules = []
     for text_node in texts:
         try:
-            rules.append(SpellingRule(expected.text, _compile(text_node.text), text_node.at))
+            rules.append(SpellingRule(expected.text, _compile(text_node.text)))
         except (re.error, AttributeError) as exc:
             problems.append(Problem(text_node.at, path, f"pattern is not a valid regular expression: {exc}"))
     specs = entries.get("specs")

@@ -198,7 +198,6 @@ class Chapter:
     slug: str
     title: str
     rows: tuple[Row, ...]
-    source: str
     is_contents: bool = False
 
 

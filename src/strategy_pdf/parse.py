@@ -438,4 +438,4 @@ def _load_chapter(path: Path, slug: str, shown_as: str, checker: _Checker) -> mo
     checker.problems.extend(loaded.problems)
     if loaded.root is None:
         return None
-    return model.Chapter(slug=slug, source=shown_as, **checker.shape(loaded.root, "", "chapter").values)
+    return model.Chapter(slug=slug, **checker.shape(loaded.root, "", "chapter").values)

@@ -130,28 +130,25 @@ class _ReadsRecorded:
 
 
 @contextmanager
-def numbered_on(numbering: Callable[[int], tuple[int, int]]) -> Iterator[None]:
-    """Page numbers in margin boxes shifted by the offset ``numbering`` returns when told
-    this render's page count, and the page total the one it returns. WeasyPrint 70 builds
-    every page's margin boxes after paginating the whole document, from the page's counter
-    state (quote depth, counter values, counter scopes, page groups): only the counters of
-    that state are changed here, nothing of the layout (``layout/__init__.py`` calls
-    ``make_margin_boxes``)."""
+def numbered_on(page_offset: Callable[[int], int]) -> Iterator[None]:
+    """Page numbers in margin boxes shifted by the offset ``page_offset`` returns when told
+    this render's page count. WeasyPrint 70 builds every page's margin boxes after
+    paginating the whole document, from the page's counter state (quote depth, counter
+    values, counter scopes, page groups): only its page counter is changed here, nothing
+    of the layout (``layout/__init__.py`` calls ``make_margin_boxes``). No stylesheet
+    prints counter(pages), so the total is left to each part."""
     _weasyprint()
     import weasyprint.layout as layout
 
     original = layout.make_margin_boxes
-    numbers: tuple[int, int] | None = None
+    offset: int | None = None
 
     def make_margin_boxes(context, page, state):
-        nonlocal numbers
+        nonlocal offset
         quote_depth, counter_values, counter_scopes, page_groups = state
-        if numbers is None:
-            numbers = numbering(counter_values["pages"][-1])
-        offset, total = numbers
-        counters = {**counter_values,
-                    "page": [*counter_values["page"][:-1], counter_values["page"][-1] + offset],
-                    "pages": [total]}
+        if offset is None:
+            offset = page_offset(counter_values["pages"][-1])
+        counters = {**counter_values, "page": [*counter_values["page"][:-1], counter_values["page"][-1] + offset]}
         return original(context, page, (quote_depth, counters, counter_scopes, page_groups))
 
     with _replaced(layout, "make_margin_boxes", make_margin_boxes):

@@ -1,8 +1,7 @@
 """One HTML → one PDF with WeasyPrint, confined to the project's files and fonts.
 
 WeasyPrint only logs what it cannot load (a font, a stylesheet, an image) and carries on;
-here every warning it logs fails the build, and the PDF replaces the previous one only
-once it is complete.
+here every warning it logs fails the render.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from typing import Callable
 from ..errors import RenderError
 from . import hooks
 from .fetcher import project_only_fetcher
-from .output import write_atomically
 
 FONTS_DIR = "fonts"
 
@@ -141,9 +139,3 @@ def render_pdf(html: str, roots: tuple[Path, ...], variant: str | None = None,
         raise RenderError("WeasyPrint could not render cleanly:\n" + "\n".join(f"  {w}" for w in warnings))
     levels = tuple(level for page in document.pages for level, *_ in page.bookmarks)
     return Pdf(data, len(document.pages), levels)
-
-
-def write_pdf(html: str, target: Path, roots: tuple[Path, ...], variant: str | None = None,
-              progress: Callable[[str], None] | None = None) -> None:
-    """Render ``html`` to ``target`` atomically; raise RenderError on any WeasyPrint warning."""
-    write_atomically(render_pdf(html, roots, variant, progress).data, target)

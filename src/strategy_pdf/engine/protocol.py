@@ -65,11 +65,10 @@ class PagesCounted:
 
 @dataclass(frozen=True)
 class Numbering:
-    """Meeting 1, pool → renderer: number this part's pages from ``offset`` + 1, of ``total``."""
+    """Meeting 1, pool → renderer: number this part's pages from ``offset`` + 1."""
 
     answers: ClassVar[type] = PagesCounted
     offset: int
-    total: int
 
 
 @dataclass(frozen=True)
