@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from strategy_pdf.build import Project
+from strategy_pdf.build import Project, build
+
+from .pdf_reading import PageText, read_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -27,3 +29,15 @@ def git(cwd: Path, *args: str) -> None:
     """Run git in a repository a test made, with an identity of its own."""
     subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", *args],
                    cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def real_pdf(tmp_path_factory) -> Path:
+    """The real document's comparison, built once for every test that reads it."""
+    return build(Project.at(ROOT), tmp_path_factory.mktemp("real") / "comparison.pdf")
+
+
+@pytest.fixture(scope="session")
+def real_pages(real_pdf) -> tuple[PageText, ...]:
+    """Its pages read back once: reading 75 pages with pdfplumber takes seconds."""
+    return tuple(read_pages(real_pdf))

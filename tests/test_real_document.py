@@ -4,11 +4,10 @@ import re
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from strategy_pdf.build import Project, build, validate
+from strategy_pdf.build import Project, validate
 
 from .conftest import ROOT
 from strategy_pdf import parse, texts, typeset
@@ -17,17 +16,13 @@ from .pdf_reading import (A4_LANDSCAPE, column_of, column_text, font_names, lowe
                           table_chars, text_lines, vendored_font_names)
 
 
-@pytest.fixture(scope="module")
-def real_pdf(tmp_path_factory) -> Path:
-    return build(Project.at(ROOT), tmp_path_factory.mktemp("real") / "comparison.pdf")
-
 
 def test_real_sources_validate():
     assert validate(Project.at(ROOT)) > 0
 
 
-def test_real_document_pages(real_pdf):
-    pages = read_pages(real_pdf)
+def test_real_document_pages(real_pages):
+    pages = real_pages
     assert 70 <= len(pages) <= 95  # the printed draft has about 80
     for number, page in enumerate(pages, start=1):
         assert page.size == pytest.approx(A4_LANDSCAPE, abs=0.5)
@@ -40,9 +35,9 @@ def test_real_document_fonts(real_pdf):
     assert font_names(real_pdf) == vendored_font_names(ROOT / "fonts")
 
 
-def test_no_page_ends_with_a_remark_alone(real_pdf):
+def test_no_page_ends_with_a_remark_alone(real_pages):
     """A row split at a page end must not leave its remark behind without its text."""
-    for number, page in enumerate(read_pages(real_pdf), start=1):
+    for number, page in enumerate(real_pages, start=1):
         lowest = lowest_text(page)
         if "remarks" in lowest:
             text_bottom = max(lowest.get("draft", 0.0), lowest.get("current", 0.0))
@@ -65,17 +60,16 @@ NO_LINE_START = set("、。，．）」』〕】〉》］｝！？")
 NO_LINE_END = set("（「『〔【〈《［｛")
 
 
-def test_kinsoku_no_line_starts_with_closing_or_ends_with_opening_punctuation(real_pdf):
+def test_kinsoku_no_line_starts_with_closing_or_ends_with_opening_punctuation(real_pages):
     """Japanese line breaking rules (禁則): checked on every text line of every column."""
     offenders = [f"page {number} {column_of(line[0])}: {run_text(line)}"
-                 for number, page in enumerate(body_pages(real_pdf), start=1) for line in text_lines(page)
+                 for number, page in enumerate(body_pages(real_pages), start=1) for line in text_lines(page)
                  if line[0]["text"] in NO_LINE_START or line[-1]["text"] in NO_LINE_END]
     assert not offenders, offenders[:10]
 
 
-def body_pages(pdf: Path) -> list:
+def body_pages(pages) -> list:
     """The pages of the comparison proper, before the KPI appendix (which spans the columns)."""
-    pages = read_pages(pdf)
     return pages[:next((i for i, page in enumerate(pages) if "数値目標・KPI 一覧" in page.text), len(pages))]
 
 
@@ -86,16 +80,16 @@ def run_text(run: list[dict]) -> str:
 KPI_FIGURE = re.compile(r"^[－−-]?[0-9][0-9,.]*(以上|以下)?(（[HR][0-9元]+）)?$|^（[HR][0-9元]+）$")
 
 
-def test_kpi_figures_and_years_are_at_least_9pt(real_pdf):
+def test_kpi_figures_and_years_are_at_least_9pt(real_pages):
     small = [(number, run_text(run), min(c["size"] for c in run))
-             for number, page in enumerate(body_pages(real_pdf), start=1) for run in text_lines(page)
+             for number, page in enumerate(body_pages(real_pages), start=1) for run in text_lines(page)
              if KPI_FIGURE.match(run_text(run)) and min(c["size"] for c in run) < 8.95]
     assert not small, small[:10]
 
 
-def test_adjacent_full_width_punctuation_is_at_most_half_an_em_apart(real_pdf):
+def test_adjacent_full_width_punctuation_is_at_most_half_an_em_apart(real_pages):
     wide = []
-    for number, page in enumerate(body_pages(real_pdf), start=1):
+    for number, page in enumerate(body_pages(real_pages), start=1):
         for run in text_lines(page):
             for a, b in zip(run, run[1:]):
                 pair = a["text"] + b["text"]
@@ -104,11 +98,11 @@ def test_adjacent_full_width_punctuation_is_at_most_half_an_em_apart(real_pdf):
     assert not wide, wide[:10]
 
 
-def test_narrowed_punctuation_extracts_as_written(real_pdf):
+def test_narrowed_punctuation_extracts_as_written(real_pages):
     """The narrowing spans change spacing only: every cluster of the sources is in the PDF's
     text as written (looked for in a window around it, within a column's joined lines)."""
     document = parse.load_document(ROOT / "source")
-    columns = "".join(column_text(page, column) for page in body_pages(real_pdf) for column in ("draft", "current"))
+    columns = "".join(column_text(page, column) for page in body_pages(real_pages) for column in ("draft", "current"))
     marks = re.escape("".join(sorted(typeset.PUNCTUATION)))
     cluster = re.compile(rf"\w{{0,2}}[{marks}]{{2,}}\w{{0,2}}")
     clusters = {match.group() for place in texts.document_texts(document) if place.text.kind == texts.PROSE
@@ -126,13 +120,13 @@ def source_runs(document) -> set[str]:
             for match in pattern.finditer(place.text.value)}
 
 
-def test_no_number_or_full_width_run_is_split_across_lines(real_pdf):
+def test_no_number_or_full_width_run_is_split_across_lines(real_pages):
     """A line that ends in the first part of a source's number or run, followed by a line (in
     the same column, just below, starting within the first's span) that starts with the rest."""
     runs = source_runs(parse.load_document(ROOT / "source"))
     head, tail = re.compile(r"[0-9０-９Ａ-Ｚａ-ｚ,.]+$"), re.compile(r"^[0-9０-９Ａ-Ｚａ-ｚ,.]+")
     split = []
-    for number, page in enumerate(body_pages(real_pdf), start=1):
+    for number, page in enumerate(body_pages(real_pages), start=1):
         lines = text_lines(page)
         for line in lines:
             if not (ending := head.search(run_text(line))):
@@ -147,10 +141,10 @@ def test_no_number_or_full_width_run_is_split_across_lines(real_pdf):
     assert not split, split
 
 
-def test_no_heading_ends_with_a_line_of_one_character(real_pdf):
+def test_no_heading_ends_with_a_line_of_one_character(real_pages):
     """Headings (Gothic, 10.5pt and up, in a text column): no last line of one character."""
     alone = []
-    for number, page in enumerate(body_pages(real_pdf), start=1):
+    for number, page in enumerate(body_pages(real_pages), start=1):
         headings = [line for line in text_lines(page) if column_of(line[0]) != "remarks"
                     and all("Gothic" in c["fontname"] and c["size"] >= 10.4 for c in line)]
         for line in headings:
@@ -167,8 +161,8 @@ def test_no_heading_ends_with_a_line_of_one_character(real_pdf):
 PAGE_FILL_MEDIAN = 0.86
 
 
-def test_pages_are_filled(real_pdf):
+def test_pages_are_filled(real_pages):
     """The median share of the text area the pages fill (chapters start pages, so some
     pages end early by design)."""
-    fills = [page_fill(page) for page in read_pages(real_pdf)]
+    fills = [page_fill(page) for page in real_pages]
     assert statistics.median(fills) >= PAGE_FILL_MEDIAN, sorted(fills)
