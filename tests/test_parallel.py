@@ -95,16 +95,15 @@ def _font_programs(path: Path) -> list[bytes]:
 
 
 @pytest.fixture(scope="module")
-def real_in_parts_and_whole(tmp_path_factory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("parallel")
-    project = Project.at(ROOT)
-    return (build(project, folder / "parts.pdf", options=Options(parts=2)),
-            build(project, folder / "whole.pdf", options=Options(parts=1)))
+def real_in_parts_and_whole(real_pdf, tmp_path_factory) -> tuple[Path, Path]:
+    """The real document as the build renders it (in parts: three) and in one piece."""
+    whole = build(Project.at(ROOT), tmp_path_factory.mktemp("parallel") / "whole.pdf", options=Options(parts=1))
+    return real_pdf, whole
 
 
-def test_parts_join_into_the_pdf_a_one_piece_render_gives(real_in_parts_and_whole):
+def test_parts_join_into_the_pdf_a_one_piece_render_gives(real_in_parts_and_whole, real_pages):
     parts, whole = real_in_parts_and_whole
-    in_parts, in_one = read_pages(parts), read_pages(whole)
+    in_parts, in_one = real_pages, read_pages(whole)
     assert len(in_parts) == len(in_one) > 60
     for number, (page, expected) in enumerate(zip(in_parts, in_one), start=1):
         assert page.text == expected.text, f"page {number} differs"  # body, running title and page number
