@@ -71,3 +71,15 @@ def test_only_the_engine_imports_weasyprint_or_pikepdf():
                for path in SOURCES.rglob("*.py") if "engine" not in path.relative_to(SOURCES).parts}
     assert {path: names for path, names in outside.items() if names} == {}
     assert {"weasyprint", "pikepdf"} <= set().union(*(_imported(path) for path in (SOURCES / "engine").glob("*.py")))
+
+
+def test_glyphs_shared_by_the_parts_are_in_glyph_order_whoever_drew_them_first():
+    from strategy_pdf.engine.parts import _union
+
+    first = {"mincho": ({7: "市", 3: "本"}, {7: 1000, 3: 1000})}
+    second = {"mincho": ({5: "、"}, {5: 500}), "gothic": ({9: "見"}, {9: 1000})}
+    union = _union([first, second])
+    assert union == _union([second, first])
+    texts, widths = union["mincho"]
+    assert list(texts) == list(widths) == list(_union([second, first])["mincho"][0]) == [3, 5, 7]
+    assert texts[5] == "、" and widths[3] == 1000
