@@ -55,8 +55,10 @@ lint: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python -c 'from pathlib import Path; from strategy_pdf.schema import write_schema_files; write_schema_files(Path("schema"))'
 
+# One worker per core, each taking whole files (a module's fixtures are made once); the
+# real document's PDF is built once for all workers (tests/conftest.py).
 test: $(STAMP) $(CHROMIUM)
-	STRATEGY_PDF_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+	STRATEGY_PDF_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n auto --dist loadfile
 
 # The marks' property test with many more random edits than make test runs.
 fuzz: $(STAMP)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,9 +34,22 @@ def git(cwd: Path, *args: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def real_pdf(tmp_path_factory) -> Path:
-    """The real document's comparison, built once for every test that reads it."""
-    return build(Project.at(ROOT), tmp_path_factory.mktemp("real") / "comparison.pdf")
+def real_pdf(tmp_path_factory, worker_id) -> Path:
+    """The real document's comparison, built once for every test that reads it: under
+    pytest-xdist, by the first worker that needs it, in the folder all workers share."""
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    target = shared / "real-document" / "comparison.pdf"
+    with _exclusive(shared / "real-document.lock"):
+        if not target.exists():  # written atomically: it exists only complete
+            build(Project.at(ROOT), target)
+    return target
+
+
+@contextmanager
+def _exclusive(lock: Path):
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture(scope="session")
