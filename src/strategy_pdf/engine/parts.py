@@ -5,7 +5,7 @@ Each part starts at a forced page break, so it paginates alone exactly as within
 Only two things depend on the other parts, and WeasyPrint settles both late, so each
 renderer stops twice to meet the others through the coordinator:
 - page numbers, set in the margin boxes once the part is paginated: it tells its page count
-  and goes on with the offset and the total sent back;
+  and goes on from the offset sent back;
 - font subsets, made once every page is drawn: it tells the glyphs it drew and embeds the
   glyphs of all parts, so every part embeds the same subsets and the joined PDF keeps one
   copy of each (a part's own subsets would make the file about half as large again).
@@ -203,9 +203,11 @@ def _coordinate(parts: list[_Part], build: Channel, report: bool) -> list[pdf.Pd
 
 def _renderer(html: str, roots: tuple[Path, ...], styles: pdf.Styles, pool: Channel, report: bool) -> None:
     try:
-        with hooks.numbered_on(lambda pages: pool.ask(PagesCounted(pages)).offset), hooks.subsets_shared(lambda drawn: pool.ask(GlyphsDrawn(drawn)).glyphs):
-            rendered = pdf.render_pdf(html, roots, progress=(lambda text: pool.send(Progress(text))) if report else None,
-                                      styles=styles)
+        # The two meetings, each a question the hook asks and waits on (see MEETINGS).
+        with hooks.numbered_on(lambda pages: pool.ask(PagesCounted(pages)).offset), \
+                hooks.subsets_shared(lambda drawn: pool.ask(GlyphsDrawn(drawn)).glyphs):
+            rendered = pdf.render_pdf(html, roots, styles=styles,
+                                      progress=(lambda text: pool.send(Progress(text))) if report else None)
         pool.send(Done(rendered))
     except StrategyPdfError as error:
         pool.send(Failed(str(error)))
