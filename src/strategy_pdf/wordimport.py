@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
-from . import loader, model, parse
+from . import loader, model, parse, schema
 from .texts import block_kind
 from .errors import Location, SourceError, StrategyPdfError
 from .engine import write_atomically
@@ -431,7 +431,7 @@ def _block_of_kind(kind: str, text: str, at: Location) -> model.Block:
         text = text[1:].strip() if text.startswith("・") else text
     if kind == "note":
         text = text[1:].strip() if text.startswith("※") else text
-    return parse.TEXT_BLOCKS[kind](text, at)
+    return schema.BLOCKS[kind].text(text, at)
 
 
 # Tables as grids of texts ------------------------------------------------------------------
@@ -631,13 +631,13 @@ def _chapters(rows: list[model.Row]) -> tuple[model.Chapter, ...]:
         groups[-1].append(row)
     slugs: set[str] = {"contents"} if contents else set()
     used: set[str] = {row.id for row in contents}  # row ids
-    chapters = [model.Chapter("contents", "目次", tuple(contents), "contents.yaml", is_contents=True)] if contents else []
+    chapters = [model.Chapter("contents", "目次", tuple(contents), is_contents=True)] if contents else []
     for number, group in enumerate(groups, start=1):
         heading = _part_heading(group[0])
         title = heading.text if heading is not None else _first_text(group[0]) or "前文"
         slug = _unique(_part_slug(title, number) if heading is not None else "front", slugs)
         chapters.append(model.Chapter(slug=slug, title=title, rows=tuple(_with_ids(group, slug, used)),
-                                      source=f"{slug}.yaml", is_contents=_key(title) == "目次"))
+                                      is_contents=_key(title) == "目次"))
     return tuple(chapters)
 
 
