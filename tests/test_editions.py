@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from strategy_pdf.build import Options, Project, build, html_of
+from strategy_pdf.build import Options, Project, build, whole_html
 from strategy_pdf.cli import main
 from strategy_pdf.model import Meeting
 
@@ -35,18 +35,18 @@ def top_right(html: str) -> str:
 
 def test_the_council_edition_prints_its_meeting_and_no_stamp():
     project = Project.at(ROOT, FIXTURES / "good" / "minimal" / "source")
-    council = html_of(project, Options(council=Meeting("資料２", "第５回委員会", "令和２年１月２０日")))
+    council = whole_html(project, Options(council=Meeting("資料２", "第５回委員会", "令和２年１月２０日")))
     assert top_right(council) == "第５回委員会　令和２年１月２０日資料２案"
     assert 'class="revision-stamp"' not in council
-    official = html_of(project)
+    official = whole_html(project)
     assert top_right(official) == "案"
 
 
 def test_the_command_line_goes_over_document_yaml(with_meeting):
-    assert top_right(html_of(with_meeting, Options(council=Meeting()))) == "第５回試験市総合戦略検証委員会資料１案"
-    assert top_right(html_of(with_meeting, Options(council=Meeting(date="令和２年１月２０日")))) == \
+    assert top_right(whole_html(with_meeting, Options(council=Meeting()))) == "第５回試験市総合戦略検証委員会資料１案"
+    assert top_right(whole_html(with_meeting, Options(council=Meeting(date="令和２年１月２０日")))) == \
         "第５回試験市総合戦略検証委員会　令和２年１月２０日資料１案"
-    assert top_right(html_of(with_meeting)) == "案"  # the meeting is for the council's copy only
+    assert top_right(whole_html(with_meeting)) == "案"  # the meeting is for the council's copy only
 
 
 def test_council_options_on_the_command_line(with_meeting, tmp_path):
@@ -68,8 +68,8 @@ def test_the_council_pdf_carries_the_number_at_the_top_right(with_meeting, tmp_p
 
 def test_the_real_official_copy_has_no_kpi_appendix_and_the_review_copy_has():
     project = Project.at(ROOT)
-    assert "kpi-appendix" not in html_of(project)
-    assert '<section class="kpi-appendix">' in html_of(project, Options(kpi_appendix=True))
+    assert "kpi-appendix" not in whole_html(project)
+    assert '<section class="kpi-appendix">' in whole_html(project, Options(kpi_appendix=True))
 
 
 def test_the_kpi_appendix_opens_its_own_page_under_its_title(tmp_path):
