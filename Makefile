@@ -1,5 +1,5 @@
 # Two commands on a fresh machine: `make pdf` builds the document, `make test` checks it.
-# Each creates .venv and installs the package into it first.
+# Each creates .venv and installs the package into it first (so does ./strategy-pdf).
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,11 +8,12 @@ STAMP := $(VENV)/.installed
 # The browser the web edition's tests drive (see below).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: pdf council review-copy print-shop html site test fuzz golden schema validate lint artifacts bench clean
+.PHONY: pdf council review-copy print-shop since changes html site test fuzz golden schema validate lint artifacts bench clean
 
+# The lint runs once, in the first build: both builds read the same sources.
 pdf: $(STAMP)
-	$(BIN)/strategy-pdf build --layout comparison --output build/comparison.pdf
-	$(BIN)/strategy-pdf build --layout draft --output build/draft.pdf
+	@$(BIN)/strategy-pdf build --layout comparison --output build/comparison.pdf
+	@$(BIN)/strategy-pdf build --layout draft --output build/draft.pdf --no-lint
 
 # The copies of the comparison besides the official draft (make pdf); README, Outputs.
 # The council's: 資料番号 and meeting at the top right (document.yaml's meeting; add the date
@@ -30,26 +31,45 @@ review-copy: $(STAMP)
 print-shop: $(STAMP)
 	$(BIN)/strategy-pdf build --council $(if $(MEETING_DATE),--meeting-date "$(MEETING_DATE)") --binding --print --output build/print-shop.pdf
 
-# The PDFs of this revision under names that say which: what CI uploads for every push.
+# What `make since` and `make changes` compare with: REV=… on the command line, or else the
+# last meeting's tag (git tag meeting-N) before the current commit.
+REV ?= $(shell git describe --tags --abbrev=0 --match 'meeting-*' 2>/dev/null)
+NO_REV = { echo "no meeting-* tag yet: after a meeting, tag the revision it saw (git tag meeting-1),"\
+  "or name a revision: make $@ REV=..." >&2; exit 1; }
+
+# The 見え消し copy for a meeting: the work tree (uncommitted edits included) against REV.
+since: $(STAMP)
+	@test -n "$(REV)" || $(NO_REV)
+	@$(BIN)/strategy-pdf build --since "$(REV)" --output "build/since-$(subst /,-,$(REV)).pdf"
+
+changes: $(STAMP)
+	@test -n "$(REV)" || $(NO_REV)
+	@$(BIN)/strategy-pdf changes "$(REV)"
+
+# The PDFs of this revision under names that say which: what CI uploads for every push, with
+# the 見え消し copy against the last meeting once there is a meeting-N tag.
 artifacts: pdf
 	@rev=$$(git rev-parse --short HEAD)$$(git diff --quiet HEAD -- || echo -dirty); \
 	mkdir -p build/artifacts && \
 	cp build/comparison.pdf build/artifacts/comparison-$$rev.pdf && \
 	cp build/draft.pdf build/artifacts/draft-$$rev.pdf && \
+	if [ -n "$(REV)" ]; then $(BIN)/strategy-pdf build --no-lint --since "$(REV)" \
+	  --output "build/artifacts/since-$(subst /,-,$(REV))-$$rev.pdf" >/dev/null || exit 1; fi && \
 	ls build/artifacts/*-$$rev.pdf
 
-# The web edition: index, draft and comparison as HTML, linking the PDFs it copies in.
+# The web edition: index, draft and comparison as HTML, linking the PDFs it copies in (make pdf
+# has linted the sources).
 site: pdf
-	$(BIN)/strategy-pdf build --format site --output build/site --pdf build/comparison.pdf --pdf build/draft.pdf
+	@$(BIN)/strategy-pdf build --format site --output build/site --pdf build/comparison.pdf --pdf build/draft.pdf --no-lint
 
 html: $(STAMP)
 	$(BIN)/strategy-pdf build --format html --output build/comparison.html
 
 validate: $(STAMP)
-	$(BIN)/strategy-pdf validate
+	@$(BIN)/strategy-pdf validate
 
 lint: $(STAMP)
-	$(BIN)/strategy-pdf lint
+	@$(BIN)/strategy-pdf lint
 
 # Regenerate the JSON Schema of the sources (schema/) after changing strategy_pdf/schema.py.
 schema: $(STAMP)

@@ -38,15 +38,29 @@ def test_build_html(tmp_path):
     assert "<table class=\"comparison\">" in target.read_text(encoding="utf-8")
 
 
-def test_build_warns_on_lint_findings_and_quiet_prints_only_the_path(tmp_path):
+def test_build_prints_a_lint_summary_and_the_path_last(tmp_path):
     target = tmp_path / "x.html"
-    args = ["build", "--source", "tests/fixtures/lint/findings/source", "--format", "html", "-o", str(target)]
-    loud = CliRunner().invoke(main, args)
-    assert loud.exit_code == 0 and "warning: tests/fixtures/lint/findings/source/goal.yaml:6: era-year:" in loud.output
-    quiet = CliRunner().invoke(main, [*args, "--quiet"])
-    assert quiet.exit_code == 0 and quiet.output == f"{target}\n"
-    strict = CliRunner().invoke(main, [*args, "--strict"])
-    assert strict.exit_code == 1 and "--strict fails on any" in strict.output and "Traceback" not in strict.output
+    args = ["build", "--source", "tests/fixtures/lint/answers/source", "--format", "html", "-o", str(target)]
+    loud = run(*args)
+    assert loud.exit_code == 0 and loud.output.splitlines() == [
+        "lint: 8 findings to look at (answer 5, era-year 1, placeholder 1, spelling 1); 6 answered in the sources;"
+        " make lint lists them", str(target)]
+    for quiet in ("--quiet", "--no-lint"):
+        assert run(*args, quiet).output == f"{target}\n"
+    strict = run(*args, "--strict")
+    assert strict.exit_code == 1 and "Traceback" not in strict.output
+    assert strict.output.splitlines()[-1] == "8 lint finding(s) not answered; --strict fails on any"
+    assert run(*args, "--strict", "--no-lint").exit_code == 2
+
+
+def test_lint_lists_what_is_not_answered():
+    result = run("lint", "--source", "tests/fixtures/lint/answers/source")
+    lines = result.output.splitlines()
+    assert result.exit_code == 0 and len(lines) == 9
+    assert lines[0].startswith("warning: tests/fixtures/lint/answers/source/goal.yaml:10: spelling:")
+    assert lines[-1] == ("8 findings to look at, 6 answered in the sources."
+                         " To keep one as written, end its line with # strategy-pdf: keep RULE.")
+    assert run("lint", "--source", "tests/fixtures/lint/answers/source", "--strict").exit_code == 1
 
 
 def test_progress_line_fits_the_terminal_in_cells(capsys):

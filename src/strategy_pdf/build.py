@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import (actuals, adoption, annotate, engine, kpis, lint, model, paginate, parse, render, review, revisions,
-               site, summary, wordexport, wordimport)
+from . import (actuals, adoption, annotate, answers, engine, kpis, lint, model, paginate, parse, render, review,
+               revisions, site, summary, wordexport, wordimport)
 from .errors import StrategyPdfError
 
 
 class LintFailed(StrategyPdfError):
-    """--strict: lint findings fail the build."""
+    """--strict: lint findings not answered in the sources fail the build."""
 
 
 PDF_VARIANTS = ("pdf/a-2b", "pdf/a-3b", "pdf/ua-1")
@@ -71,19 +71,21 @@ def validate(project: Project) -> int:
     return len(parse.load_document(project.source).rows)
 
 
-def check(project: Project, strict: bool = False) -> list[lint.Finding]:
-    """Lint the sources; with ``strict``, any finding raises LintFailed."""
+def check(project: Project, strict: bool = False) -> answers.Report:
+    """Lint the sources and sort the findings by the answers in them; with ``strict``, any
+    finding left open raises LintFailed."""
     return _checked(project, parse.load_document(project.source), strict)
 
 
-def _checked(project: Project, document: model.Document, strict: bool) -> list[lint.Finding]:
+def _checked(project: Project, document: model.Document, strict: bool) -> answers.Report:
     findings = lint.lint(document, lint.load_spelling(project.source))
     if document.adopted:
-        findings = sorted([*findings, *adoption.check_current(project.source, document.adopted, document)],
-                          key=lambda f: (f.location.file, f.location.line, f.rule))
-    if strict and findings:
-        raise LintFailed("\n".join([*map(str, findings), f"{len(findings)} lint finding(s); --strict fails on any"]))
-    return findings
+        findings = [*findings, *adoption.check_current(project.source, document.adopted, document)]
+    report = answers.sort(findings, *answers.read_sources(project.source, document))
+    if strict and report.open:
+        raise LintFailed("\n".join([*map(str, report.open),
+                                    f"{len(report.open)} lint finding(s) not answered; --strict fails on any"]))
+    return report
 
 
 @dataclass(frozen=True)
@@ -97,15 +99,15 @@ class _Prepared:
     review: review.Review | None = None   # the review layout's, judged on the parsed document
 
 
-def _prepare(project: Project, options: Options, warn: Callable[[lint.Finding], None] | None = None,
+def _prepare(project: Project, options: Options, linted: Callable[[answers.Report], None] | None = None,
              strict: bool = False) -> _Prepared:
     document = parse.load_document(project.source)
     # The review reads actuals and targets from the document as parsed, before any mark.
     judged = review.review(document) if options.layout == "review" else None
-    if warn is not None or strict:
-        for finding in _checked(project, document, strict):
-            if warn is not None:
-                warn(finding)
+    if linted is not None or strict:
+        report = _checked(project, document, strict)
+        if linted is not None:
+            linted(report)
     document = _edition(document, options)
     earlier = revisions.load_document_at(project.source, options.since) if options.since else None
     records = render.appendix(document, options.layout)
@@ -158,15 +160,15 @@ def whole_html(project: Project, options: Options = Options()) -> str:
 
 
 def build(project: Project, output: Path, output_format: str = "pdf", options: Options = Options(),
-          progress: Callable[[str], None] | None = None, warn: Callable[[lint.Finding], None] | None = None,
+          progress: Callable[[str], None] | None = None, linted: Callable[[answers.Report], None] | None = None,
           strict: bool = False, pdfs: tuple[Path, ...] = site.DEFAULT_PDFS) -> Path:
-    """Load, lint (findings to ``warn``; with ``strict`` they fail), annotate, render, write:
-    a PDF, the HTML it is made from, a Word document (docx), or the site (``output`` a
-    folder), which links and copies ``pdfs``."""
+    """Load, lint (the report to ``linted``; with ``strict`` findings not answered fail),
+    annotate, render, write: a PDF, the HTML it is made from, a Word document (docx), or the
+    site (``output`` a folder), which links and copies ``pdfs``."""
     if output_format == "site":
-        return build_site(project, output, options, pdfs, warn, strict)
+        return build_site(project, output, options, pdfs, linted, strict)
     if output_format == "html":
-        prepared = _prepare(project, options, warn, strict)
+        prepared = _prepare(project, options, linted, strict)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(_html(project, options, prepared), encoding="utf-8")
         return output
@@ -174,19 +176,19 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
         if options.layout not in wordexport.LAYOUTS:
             raise StrategyPdfError(f"--format docx writes the layouts {', '.join(wordexport.LAYOUTS)}; "
                                    f"the {options.layout} layout is a PDF only")
-        prepared = _prepare(project, options, warn, strict)
+        prepared = _prepare(project, options, linted, strict)
         engine.write_atomically(wordexport.write_docx(prepared.document, options.layout, project.source,
                                                    underline_note=_marks(options) != "none", since=options.since,
                                                    stamp=prepared.stamp, created=prepared.created), output)
         return output
     roots = (project.root, project.source)
     if not _renders_in_parts(options):
-        prepared = _prepare(project, options, warn, strict)
+        prepared = _prepare(project, options, linted, strict)
         pdf = engine.render_pdf(_html(project, options, prepared), roots, options.pdf_variant, progress)
     else:
         # The renderers start first: they load WeasyPrint while the sources are parsed here.
         with engine.Renderers(roots, project.stylesheets(*options.styles)) as renderers:
-            prepared = _prepare(project, options, warn, strict)
+            prepared = _prepare(project, options, linted, strict)
             parts = paginate.parts(prepared.document, options.parts or paginate.part_count(prepared.document))
             pdf = renderers.render([_html(project, options, prepared, part=part, linked_styles=False)
                                     for part in parts],
@@ -196,10 +198,10 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
 
 
 def build_site(project: Project, output: Path, options: Options, pdfs: tuple[Path, ...],
-               warn: Callable[[lint.Finding], None] | None = None, strict: bool = False) -> Path:
+               linted: Callable[[answers.Report], None] | None = None, strict: bool = False) -> Path:
     """The web edition: the draft as it reads and the comparison with its marks, from one
     set of sources; the layout option does not apply (the site has both)."""
-    marked = _prepare(project, dataclasses.replace(options, layout="comparison"), warn, strict)
+    marked = _prepare(project, dataclasses.replace(options, layout="comparison"), linted, strict)
     plain = _prepare(project, dataclasses.replace(options, layout="draft", since=None, collapse_unchanged=False,
                                                   stamp=False))
     return site.write_site(output, plain.document, marked.document, plain.kpis, marked.stamp,

@@ -72,7 +72,8 @@ def main() -> None:
 @click.option("--kpi-appendix/--no-kpi-appendix", default=None,
               help="End with the list of every KPI, or not [default: as kpi_appendix in document.yaml says].")
 @click.option("--binding", is_flag=True, help="A 10 mm binding margin on the inside edge, for duplex printing bound on the left.")
-@click.option("--strict", is_flag=True, help="Fail on lint findings instead of printing them as warnings.")
+@click.option("--strict", is_flag=True, help="Fail on lint findings not answered in the sources.")
+@click.option("--no-lint", is_flag=True, help="Skip the lint (make pdf lints in its first build only).")
 @click.option("--parts", "--jobs", "-j", "parts", type=click.IntRange(min=0), default=0,
               help="Cut the comparison into N parts, each rendered in its own process at once (--jobs is the"
                    " old name) [default: 3, more for a longer document; 1: one piece].")
@@ -81,8 +82,11 @@ def build_command(source: Path | None, output: Path | None, output_format: str, 
                   layout: str, marks: str,
                   collapse_unchanged: bool, since: str | None, print_marks: bool, pdf_variant: str | None,
                   no_stamp: bool, council: bool, document_number: str, meeting: str, meeting_date: str,
-                  kpi_appendix: bool | None, binding: bool, strict: bool, parts: int, quiet: bool) -> None:
-    """Build the comparison table, or one text alone."""
+                  kpi_appendix: bool | None, binding: bool, strict: bool, no_lint: bool, parts: int, quiet: bool) -> None:
+    """Build the comparison table, or one text alone; a line says how many lint findings are
+    left to look at, the last line where the file is."""
+    if strict and no_lint:
+        raise click.UsageError("--strict and --no-lint contradict each other: choose one")
     given = Meeting(document_number, meeting, meeting_date)
     options = Options(layout=layout, marks=marks, collapse_unchanged=collapse_unchanged, since=since,
                       stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant, parts=parts,
@@ -94,7 +98,7 @@ def build_command(source: Path | None, output: Path | None, output_format: str, 
     progress = None if quiet else _progress_line()
     try:
         path = build(Project.at(Path.cwd(), source), target, output_format, options,
-                     progress=progress, warn=None if quiet else _warn_one, strict=strict,
+                     progress=progress, linted=None if quiet or no_lint else _summarise, strict=strict,
                      pdfs=pdfs or DEFAULT_PDFS)
     finally:
         if progress is not None:
@@ -186,21 +190,19 @@ def actuals_command(source: Path | None, sheet_file: Path, sheet: str | None, co
 
 @main.command("lint")
 @source_option
-@click.option("--strict", is_flag=True, help="Exit non-zero when there is any finding.")
+@click.option("--strict", is_flag=True, help="Exit non-zero when a finding is not answered in the sources.")
 def lint_command(source: Path | None, strict: bool) -> None:
-    """Report placeholders, unbalanced brackets, era years, （再掲） figures and spelling variants."""
-    findings = check(Project.at(Path.cwd(), source), strict)
-    _warn(findings)
-    click.echo(f"{len(findings)} finding(s)")
+    """Report placeholders, unbalanced brackets, era years, （再掲） figures and spelling variants
+    not answered in the sources (# strategy-pdf: keep RULE)."""
+    report = check(Project.at(Path.cwd(), source), strict)
+    for finding in report.open:
+        click.echo(f"warning: {finding}", err=True)
+    click.echo(report.footer())
 
 
-def _warn(findings) -> None:
-    for finding in findings:
-        _warn_one(finding)
-
-
-def _warn_one(finding) -> None:
-    click.echo(f"warning: {finding}", err=True)
+def _summarise(report) -> None:
+    if summary := report.summary():
+        click.echo(summary, err=True)
 
 
 @main.command("changes")

@@ -1,7 +1,7 @@
 """Lint: what a valid source may still get wrong, said in the planning staff's terms.
 
-Findings are warnings: the document builds; ``--strict`` makes them fail the build.
-The text stays as printed — lint reports, the author decides.
+Findings are warnings: the document builds; ``--strict`` makes those not answered in the
+sources (answers.py) fail the build. The text stays as printed — lint reports, the author decides.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ CLOSERS = {closer: opener for opener, closer in BRACKETS.items()}
 ERA_IN_TEXT = re.compile(rf"({'|'.join(era.name for era in eras.ERAS.values())})\s*(元|\d{{1,2}})\s*[（(]\s*(\d{{4}})\s*[）)]")
 ERA_BASE = {era.name: era.base for era in eras.ERAS.values()}
 DICTIONARY = "prh.yml"
+# What a finding can be about; an author answers a finding by its rule (answers.py).
+RULES = ("placeholder", "brackets", "era-year", "repeat", "spelling")
 
 
 @dataclass(frozen=True)
