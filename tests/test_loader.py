@@ -1,5 +1,7 @@
 """Stage 1: the safe, located YAML loader."""
 
+import pytest
+
 from strategy_pdf.loader import Mapping, Null, Scalar, Sequence, load_bytes
 
 
@@ -52,8 +54,69 @@ def test_duplicate_keys_name_the_first():
 
 
 def test_syntax_error_has_line_and_column():
-    (message,) = messages(load("a: [1, 2\nb: 3\n"))
-    assert message.startswith("source/x.yaml:2:2: YAML syntax error:")
+    (message,) = messages(load("a: x\nb: [1, 2\nc: 3\n"))
+    # Where the bracket opens, which is where the author has to look, not where YAML gave up.
+    assert message.startswith("source/x.yaml:2:4: YAML syntax error:")
+
+
+ROW = "title: 章\nrows:\n  - id: a\n    draft:\n"
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # current: indented with the draft's blocks instead of with draft:
+    (["      - li: 段落", "      current:", "      - li: 段落"], [
+        "source/x.yaml:6:7: YAML syntax error: 'current:' is indented 6 spaces; line it up with 'draft:' on line 4 "
+        "(4 spaces)",
+        "    6 |       current:",
+        "      |       ^"]),
+    (["      - li: 段落", "   current:"], [
+        "source/x.yaml:6:4: YAML syntax error: 'current:' is indented 3 spaces; line it up with 'draft:' on line 4 "
+        "(4 spaces)",
+        "    6 |    current:",
+        "      |    ^"]),
+    # a deeper key after a text on the same line as its key reads as that text's continuation
+    (["      - li: 段落", "    remark: 備考", "     break: page"], [
+        "source/x.yaml:7:6: YAML syntax error: 'break:' is indented 5 spaces, so YAML reads the line as the rest of the "
+        "text above it; line it up with 'remark:' on line 6 (4 spaces)",
+        "    7 |      break: page",
+        "      |      ^"]),
+    (["      - li: 段落", "        - li: 段落"], [
+        "source/x.yaml:6:9: YAML syntax error: the '-' is indented 8 spaces; line it up with the '-' on line 5 "
+        "(6 spaces)",
+        "    6 |         - li: 段落",
+        "      |         ^"]),
+    # a half-width colon inside a text: the caret under the colon, counted in terminal cells
+    (["      - li: 目標: 移住者を増やす"], [
+        "source/x.yaml:5:15: YAML syntax error: a half-width colon followed by a space (': ') makes YAML read what "
+        "comes before it as a key; quote the whole text or write the colon full-width (：): "
+        "- li: \"目標: 移住者を増やす\"",
+        "    5 |       - li: 目標: 移住者を増やす",
+        "      |                 ^"]),
+    (["      - 目標: 本市の: 将来"], [
+        "source/x.yaml:5:16: YAML syntax error: a half-width colon followed by a space (': ') makes YAML read what "
+        "comes before it as a key; quote the whole text or write the colon full-width (：): - \"目標: 本市の: 将来\"",
+        "    5 |       - 目標: 本市の: 将来",
+        "      |                     ^"]),
+    # brackets and quotes never closed: pointed at where they open
+    (["      - kpi: {label: 数値目標, items: []", "  - id: b"], [
+        "source/x.yaml:5:14: YAML syntax error: the { that starts here is never closed: close it with }; a text "
+        "that begins with { must be quoted, e.g. \"{…}\"",
+        "    5 |       - kpi: {label: 数値目標, items: []",
+        "      |              ^"]),
+    (["      - \"段落", "  - id: b"], [
+        "source/x.yaml:5:9: YAML syntax error: the quote \" that starts here is never closed: end the text with \", "
+        "or leave the quotes out",
+        "    5 |       - \"段落",
+        "      |         ^"]),
+    (["      - \"人口ビジョン\"に掲げた"], [
+        "source/x.yaml:5:17: YAML syntax error: a text that begins with a quote \" ends where the quote closes, and "
+        "here more follows: quote the whole text with the other quote mark: - '\"人口ビジョン\"に掲げた'",
+        "    5 |       - \"人口ビジョン\"に掲げた",
+        "      |                       ^"]),
+])
+def test_syntax_errors_in_plain_words_with_the_line_and_a_caret(lines, expected):
+    (message,) = messages(load(ROW + "\n".join(lines) + "\n"))
+    assert message.splitlines() == expected
 
 
 def test_byte_order_mark_is_accepted():

@@ -66,3 +66,24 @@ def test_missing_document_file(tmp_path: Path):
     with pytest.raises(SourceError) as caught:
         parse.load_document(tmp_path)
     assert "cannot read the file" in str(caught.value)
+
+
+def test_the_three_common_mistakes_say_what_to_write():
+    """Mis-indented current:, a colon in a paragraph, a typo'd key: messages a planning officer can act on."""
+    with pytest.raises(SourceError) as caught:
+        parse.load_document(fixture_project("bad", "common-mistakes").source)
+    by_file = {}
+    for problem in caught.value.problems:
+        by_file.setdefault(problem.location.file.rsplit("/", 1)[1], []).append(problem)
+    (indent,) = by_file["indent.yaml"]
+    assert (indent.location.line, indent.location.column) == (6, 7)
+    assert "'current:' is indented 6 spaces; line it up with 'draft:' on line 4 (4 spaces)" in indent.message
+    assert indent.excerpt.splitlines() == ["    6 |       current:", "      |       ^"]
+    (colon,) = by_file["colon.yaml"]
+    assert "half-width colon" in colon.message and colon.message.endswith(
+        '- "目標: 2025 年までに本市への移住者を増やします。"')
+    (item,) = by_file["colon-in-item.yaml"]
+    assert "half-width colon" in item.message and item.message.endswith(
+        '- li: "目標: 2025 年までに本市への移住者を増やします。"')
+    typos = [problem.message for problem in by_file["typo.yaml"]]
+    assert "unknown key; did you mean 'current'?" in typos

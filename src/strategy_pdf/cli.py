@@ -7,7 +7,6 @@ from pathlib import Path
 import os
 import shutil
 import sys
-import unicodedata
 
 import click
 
@@ -18,6 +17,7 @@ from .build import (PDF_VARIANTS, Options, Project, adopt, build, changes, check
 from .model import LAYOUTS, Meeting
 from .site import DEFAULT_PDFS
 from .errors import StrategyPdfError
+from .mistakes import cell_width
 
 source_option = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=None,
                              help="Directory of the YAML sources [default: ./source].")
@@ -133,7 +133,7 @@ class _ProgressLine:
         # be drawn over by the next.
         shown, cells = [], 0
         for character in message:
-            cell = 2 if unicodedata.east_asian_width(character) in "WF" else 1
+            cell = cell_width(character)
             if cells + cell > self.width:
                 break
             shown.append(character)

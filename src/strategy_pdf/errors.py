@@ -25,10 +25,11 @@ class Problem:
     location: Location
     path: str
     message: str
+    excerpt: str = ""  # the source line with a caret under the place, when it helps to see it
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.location}: {where}{self.message}"
+        return f"{self.location}: {where}{self.message}" + (f"\n{self.excerpt}" if self.excerpt else "")
 
 
 class StrategyPdfError(Exception):

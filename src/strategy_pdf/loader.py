@@ -16,6 +16,7 @@ from yaml.composer import Composer
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from . import mistakes
 from .errors import Location, Problem
 
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -112,9 +113,7 @@ def load_bytes(data: bytes, shown_as: str) -> Loaded:
         return _failed(shown_as, exc.mark.line + 1, exc.mark.column + 1,
                        "YAML aliases (*name) are not allowed in sources; write the text out")
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return _failed(shown_as, line, column, f"YAML syntax error: {exc.problem or exc.context}")
+        return Loaded(None, (mistakes.syntax_problem(text, exc, shown_as),))
     except yaml.YAMLError as exc:
         return _failed(shown_as, 1, 1, f"YAML error: {exc}")
     if node is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import eras, model, schema
+from . import eras, mistakes, model, schema
 from .errors import Location, Problem, SourceError, display_path
 from .loader import Mapping, Node, Null, Scalar, Sequence, load_file
 
@@ -258,6 +258,9 @@ def _block(checker: _Checker, node: Node, path: str) -> model.Block | None:
     (name, (key_at, value)), = node.entries.items()
     inner = _join(path, name)
     kind = schema.BLOCKS.get(name)
+    if kind is None and not name.isascii() and isinstance(value, Scalar):
+        checker.report(key_at, inner, mistakes.colon_in_text(name, value.text))
+        return None
     if kind is None:
         guess = difflib.get_close_matches(name, schema.BLOCK_KINDS, n=1)
         hint = f"did you mean '{guess[0]}'?" if guess else f"expected one of {', '.join(schema.BLOCK_KINDS)}"
@@ -325,7 +328,9 @@ def _check_row(checker: _Checker, fields: _Fields, node: Node, path: str) -> Non
     if row_id and not ID_PATTERN.match(row_id):
         checker.report(fields.nodes["id"].at, _join(path, "id"),
                        f"'{row_id}' is not a valid row id; use lower-case letters, digits and '-'")
-    if isinstance(node, Mapping) and not fields.values["draft"] and not fields.values["current"]:
+    # A side whose blocks were refused has been reported already: the row is not empty.
+    refused = any(problem.path.startswith((_join(path, "draft"), _join(path, "current"))) for problem in checker.problems)
+    if isinstance(node, Mapping) and not fields.values["draft"] and not fields.values["current"] and not refused:
         checker.report(node.at, path, "row has neither a draft nor a current side")
 
 
