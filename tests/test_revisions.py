@@ -76,5 +76,6 @@ def test_changes_summary(revised):
 
 
 def test_unknown_revision_is_a_clean_error(revised):
-    with pytest.raises(RevisionError, match="'no-such-rev' is not a revision"):
+    with pytest.raises(RevisionError, match="'no-such-rev' is not a revision") as caught:
         changes(revised, "no-such-rev")
+    assert "the meeting tags are meeting-3; tag the revision a meeting saw with git tag meeting-N" in str(caught.value)

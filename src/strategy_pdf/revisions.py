@@ -84,7 +84,10 @@ def sources_at(source_dir: Path, revision: str) -> Iterator[Path]:
     try:
         _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except RevisionError:
-        raise RevisionError(f"'{revision}' is not a revision of the git repository at {top}") from None
+        tags = _git(top, "tag", "--list", "--sort=version:refname", "meeting-*").decode().split()
+        known = f"the meeting tags are {', '.join(tags)}" if tags else "there is no meeting-N tag yet"
+        raise RevisionError(f"'{revision}' is not a revision of the git repository at {top}: {known}; tag the "
+                            f"revision a meeting saw with git tag meeting-N (README: From one meeting to the next)") from None
     archive = _git(top, "archive", "--format=tar", revision, "--", inside)
     with tempfile.TemporaryDirectory(prefix="strategy-pdf-rev-") as temporary:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
