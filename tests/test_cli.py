@@ -22,7 +22,7 @@ def test_validate_reports_all_errors_without_traceback():
     result = run("validate", "--source", "tests/fixtures/bad/structure/source")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert "tests/fixtures/bad/structure/source/one.yaml:7:5: rows[2]: row has neither" in result.output
+    assert "tests/fixtures/bad/structure/source/one.yaml:7:5: rows[empty-row]: row has neither" in result.output
     assert result.output.rstrip().endswith("10 errors in the sources")
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from strategy_pdf import model, parse
+from strategy_pdf import mistakes, model, parse, schema
 from strategy_pdf.errors import SourceError
 
 from .conftest import FIXTURES, fixture_project
@@ -85,5 +85,26 @@ def test_the_three_common_mistakes_say_what_to_write():
     (item,) = by_file["colon-in-item.yaml"]
     assert "half-width colon" in item.message and item.message.endswith(
         '- li: "目標: 2025 年までに本市への移住者を増やします。"')
-    typos = [problem.message for problem in by_file["typo.yaml"]]
-    assert "unknown key; did you mean 'current'?" in typos
+    typos = {problem.path: problem.message for problem in by_file["typo.yaml"]}
+    # The row by its id, the block counted from 1; a block with a text is a label, not a table.
+    assert typos == {"rows[g1-m1-kpi].draft[#1].lable": "unknown block kind; did you mean 'label'?",
+                     "rows[g1-m1-kpi].curent": "unknown key; did you mean 'current'?"}
+
+
+def test_key_paths_name_rows_by_id_and_indicators_by_name():
+    with pytest.raises(SourceError) as caught:
+        parse.load_document(fixture_project("bad", "structure").source)
+    paths = [problem.path for problem in caught.value.problems]
+    assert "rows[same-id].draft[#1].kpi.items[市内総生産額].targets" in paths
+    assert "rows[empty-row]" in paths and "chapters[#3]" in paths
+
+
+@pytest.mark.parametrize("typo, valid, meant", [
+    ("lable", ("label", "lead", "li", "note", "p", "h1"), "label"),   # two letters swapped: one edit
+    ("titel", schema.keys("document")[0], "title"),
+    ("target_year", schema.keys("kpi")[0], "target_years"),
+    ("pp", schema.BLOCK_KINDS, "p"),
+    ("caption", schema.keys("row")[0], None),                            # nothing near: no guess
+])
+def test_a_typo_is_guessed_among_the_words_valid_there(typo, valid, meant):
+    assert mistakes.guess(typo, valid) == meant

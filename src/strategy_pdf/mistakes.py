@@ -5,6 +5,7 @@ quote that is never closed — with what to write instead.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -72,6 +73,31 @@ def syntax_problem(text: str, error: yaml.MarkedYAMLError, shown_as: str) -> Pro
                        f"and here more follows: quote the whole text with the other quote mark: {_quoted(lines[mark.line])}")
         return _indentation(lines, shown_as, mark, "")
     return _at(lines, shown_as, mark, f"{problem or during}")
+
+
+def guess(word: str, valid: tuple[str, ...] | list[str]) -> str | None:
+    """The valid word a typo most likely stands for: the fewest edits (two letters swapped
+    count as one: lable is label), at most a third of the word; on a tie, the most letters
+    in common. The caller passes only the words valid at that place."""
+    scored = sorted((_edits(word.lower(), candidate.lower()),
+                     -difflib.SequenceMatcher(None, word, candidate).ratio(), candidate) for candidate in valid)
+    if not scored or scored[0][0] > max(1, len(word) // 3):
+        return None
+    return scored[0][2]
+
+
+def _edits(a: str, b: str) -> int:
+    """Insertions, deletions, substitutions and swaps of neighbours turning ``a`` into ``b``."""
+    before, row = None, list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            cost = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (char_a != char_b))
+            if before is not None and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        before, row = row, current
+    return row[-1]
 
 
 def colon_in_text(key: str, value: str) -> str:

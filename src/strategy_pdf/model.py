@@ -199,6 +199,7 @@ class Chapter:
     title: str
     rows: tuple[Row, ...]
     is_contents: bool = False
+    source: str = ""  # the file as problems and findings name it: the answers to lint are read from it
 
 
 @dataclass(frozen=True)

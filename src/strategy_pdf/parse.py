@@ -10,7 +10,6 @@ once with all of them.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,8 +57,8 @@ class _Checker:
             if key in allowed:
                 found[key] = value
                 continue
-            guess = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else f"; expected one of {', '.join(allowed)}"
+            guess = mistakes.guess(key, allowed)
+            hint = f"; did you mean '{guess}'?" if guess else f"; expected one of {', '.join(allowed)}"
             self.report(key_at, _join(path, key), f"unknown key{hint}")
         for key in required:
             if key not in found or isinstance(found[key], Null):
@@ -105,6 +104,17 @@ class _Checker:
         return model_class(**fields.values, **extra)
 
 
+def _nth(path: str, index: int, node: Node) -> str:
+    """A list's item as a person finds it: a row by its id, an indicator by its name, anything
+    else counted from 1 (``draft[#2]``, the second block)."""
+    if isinstance(node, Mapping):
+        for key in ("id", "name"):
+            value = node.entries.get(key, (None, None))[1]
+            if isinstance(value, Scalar) and value.text.strip():
+                return f"{path}[{value.text.strip()}]"
+    return f"{path}[#{index + 1}]"
+
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -132,7 +142,7 @@ def _texts(checker: _Checker, _, node: Node, path: str) -> tuple[str, ...]:
     if isinstance(node, Scalar):
         return (node.text,)
     if isinstance(node, Sequence):
-        return tuple(_text(checker, None, item, f"{path}[{i}]") for i, item in enumerate(node.items))
+        return tuple(_text(checker, None, item, _nth(path, i, item)) for i, item in enumerate(node.items))
     checker.report(node.at, path, "expected text or a list of texts, found a mapping")
     return ()
 
@@ -216,7 +226,7 @@ def _grades(checker: _Checker, _, node: Node, path: str) -> tuple[model.GradeRul
 
 def _cells(checker: _Checker, _, node: Node, path: str) -> tuple[tuple[str, ...], ...]:
     if isinstance(node, Sequence):
-        return tuple(_texts(checker, None, row, f"{path}[{i}]") for i, row in enumerate(node.items))
+        return tuple(_texts(checker, None, row, _nth(path, i, row)) for i, row in enumerate(node.items))
     checker.report(node.at, path, "expected a list of rows, each a list of cells")
     return ()
 
@@ -238,15 +248,15 @@ def _boxes(checker: _Checker, _, node: Node, path: str) -> tuple[model.Box, ...]
         checker.report(node.at, path, "expected a list of boxes")
         return ()
     return tuple(model.Box(item.text, locations=_located(schema.Text(), "text", item)) if isinstance(item, Scalar)
-                 else checker.build("box", item, f"{path}[{i}]") for i, item in enumerate(node.items))
+                 else checker.build("box", item, _nth(path, i, item)) for i, item in enumerate(node.items))
 
 
 def _blocks(checker: _Checker, _, node: Node, path: str) -> tuple[model.Block, ...]:
     if isinstance(node, (Scalar, Mapping)):
-        block = _block(checker, node, f"{path}[0]")
+        block = _block(checker, node, _nth(path, 0, node))
         return (block,) if block is not None else ()
     return tuple(block for i, item in enumerate(node.items)
-                 if (block := _block(checker, item, f"{path}[{i}]")) is not None)
+                 if (block := _block(checker, item, _nth(path, i, item))) is not None)
 
 
 def _block(checker: _Checker, node: Node, path: str) -> model.Block | None:
@@ -262,8 +272,11 @@ def _block(checker: _Checker, node: Node, path: str) -> model.Block | None:
         checker.report(key_at, inner, mistakes.colon_in_text(name, value.text))
         return None
     if kind is None:
-        guess = difflib.get_close_matches(name, schema.BLOCK_KINDS, n=1)
-        hint = f"did you mean '{guess[0]}'?" if guess else f"expected one of {', '.join(schema.BLOCK_KINDS)}"
+        # Only the kinds that take such a value: 'lable: 【施策】' is a label, not a table.
+        valid = [other for other in schema.BLOCK_KINDS if bool(schema.BLOCKS[other].shape) == isinstance(value, Mapping)] \
+            if isinstance(value, (Scalar, Null, Mapping)) else schema.BLOCK_KINDS
+        guess = mistakes.guess(name, valid)
+        hint = f"did you mean '{guess}'?" if guess else f"expected one of {', '.join(valid)}"
         checker.report(key_at, inner, f"unknown block kind; {hint}")
         return None
     if kind.shape:
@@ -282,7 +295,7 @@ def _shape(checker: _Checker, key_type: schema.Shape, node: Node, path: str):
 
 def _shape_list(checker: _Checker, key_type: schema.ShapeList, node: Node, path: str) -> tuple:
     if isinstance(node, Sequence):
-        return tuple(checker.build(key_type.name, item, f"{path}[{i}]") for i, item in enumerate(node.items))
+        return tuple(checker.build(key_type.name, item, _nth(path, i, item)) for i, item in enumerate(node.items))
     checker.report(node.at, path, f"expected a list of {key_type.noun}")
     return ()
 
@@ -345,7 +358,7 @@ def _check_kpi(checker: _Checker, fields: _Fields, node: Node, path: str) -> Non
         if target_count and len(item.targets) > target_count and any(re.fullmatch(r"\d{3}", t) for t in item.targets[1:]):
             hint = ('; a comma inside [ ] separates values, so quote a number printed with a'
                     ' thousands separator: ["2,541", "2,692"]')
-        checker.report(targets_node.at, f"{path}.items[{i}].targets",
+        checker.report(targets_node.at, _nth(f"{path}.items", i, items_node.items[i]) + ".targets",
                        f"{len(item.targets)} target value(s) but the table has {target_count} target year(s){hint}")
 
 
@@ -360,7 +373,8 @@ def _check_table(checker: _Checker, fields: _Fields, node: Node, path: str) -> N
     head = fields.values["head"]
     for i, cells in enumerate(fields.values["rows"]):
         if head and len(cells) != len(head):
-            checker.report(fields.nodes["rows"].items[i].at, f"{path}.rows[{i}]",
+            row = fields.nodes["rows"].items[i]
+            checker.report(row.at, _nth(f"{path}.rows", i, row),
                            f"{len(cells)} cell(s) but the head has {len(head)} column(s)")
 
 
@@ -400,16 +414,16 @@ def load_document(source_dir: Path) -> model.Document:
     names_node = fields.nodes.get("chapters")
     chapters, listed = [], set()
     for i, name in enumerate(fields.values["chapters"]):
-        name_at = names_node.items[i].at
+        name_at, at = names_node.items[i].at, _nth("chapters", i, names_node.items[i])
         if not name:
             continue
         if name in listed:
-            checker.report(name_at, f"chapters[{i}]", f"chapter '{name}' is listed twice")
+            checker.report(name_at, at, f"chapter '{name}' is listed twice")
             continue
         listed.add(name)
         chapter_path = source_dir / f"{name}.yaml"
         if not chapter_path.is_file():
-            checker.report(name_at, f"chapters[{i}]", f"chapter file {shown(chapter_path)} does not exist")
+            checker.report(name_at, at, f"chapter file {shown(chapter_path)} does not exist")
             continue
         chapter = _load_chapter(chapter_path, name, shown(chapter_path), checker)
         if chapter is not None:
@@ -428,12 +442,12 @@ def load_document(source_dir: Path) -> model.Document:
 def _check_unique_ids(chapters: list[model.Chapter], checker: _Checker) -> None:
     seen: dict[str, model.Row] = {}
     for chapter in chapters:
-        for index, row in enumerate(chapter.rows):
+        for row in chapter.rows:
             if not row.id:
                 continue
             if row.id in seen:
                 first = seen[row.id].at
-                checker.report(row.at, f"rows[{index}].id", f"row id '{row.id}' is used twice (first at {first})")
+                checker.report(row.at, f"rows[{row.id}].id", f"row id '{row.id}' is used twice (first at {first})")
             else:
                 seen[row.id] = row
 
@@ -443,4 +457,4 @@ def _load_chapter(path: Path, slug: str, shown_as: str, checker: _Checker) -> mo
     checker.problems.extend(loaded.problems)
     if loaded.root is None:
         return None
-    return model.Chapter(slug=slug, **checker.shape(loaded.root, "", "chapter").values)
+    return model.Chapter(slug=slug, source=shown_as, **checker.shape(loaded.root, "", "chapter").values)
