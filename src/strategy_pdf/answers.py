@@ -8,13 +8,12 @@ comment ends the finding's line (the line lint prints), or stands alone on a lin
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import adoption, lint, model
+from . import adoption, lint, mistakes, model
 from .errors import Location
 from .lint import Finding
 
@@ -100,8 +99,8 @@ def _rules(body: str, at: Location) -> tuple[tuple[str, ...], list[Finding]]:
         if word in RULES:
             rules.append(word)
             continue
-        guess = difflib.get_close_matches(word, RULES, n=1)
-        hint = f"did you mean {guess[0]}?" if guess else f"the rules are {', '.join(RULES)}; a reason goes after --"
+        guess = mistakes.guess(word, RULES)
+        hint = f"did you mean {guess}?" if guess else f"the rules are {', '.join(RULES)}; a reason goes after --"
         problems.append(Finding(at, RULE, f"'{word}' is not a lint rule, so this answer keeps nothing", hint))
     return tuple(rules), problems
 
