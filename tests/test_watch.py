@@ -35,7 +35,7 @@ def test_watch_rebuilds_on_save_and_keeps_the_last_good_pdf(tmp_path):
         good = target.read_bytes()
         chapter.write_text("title: [broken\n", encoding="utf-8")
         wait_for(3)
-        assert messages[2].startswith(f"build failed, {target} unchanged:") and "basics.yaml:2:1: YAML syntax error" in messages[2]
+        assert messages[2].startswith(f"build failed, {target} unchanged:") and "basics.yaml:1:8: YAML syntax error" in messages[2]
         assert target.read_bytes() == good
     finally:
         stop.set()

@@ -14,14 +14,18 @@ import yaml
 from . import schema
 from .errors import Location, Problem
 
-# Every key the sources know, and the shapes each belongs to: a mis-indented key is lined up
-# with a key of its own shape (current: with draft:, not with the li: inside the draft).
-SHAPES_OF: dict[str, set[str]] = {}
-for _shape, _keys in schema.SHAPES.items():
-    for _key in _keys:
-        SHAPES_OF.setdefault(_key.name, set()).add(_shape)
-for _kind in schema.BLOCK_KINDS:
-    SHAPES_OF.setdefault(_kind, set()).add("block")
+
+def _shapes_of() -> dict[str, set[str]]:
+    """Every key the sources know, and the shapes it belongs to: a mis-indented key is lined
+    up with a key of its own shape (current: with draft:, not with the li: inside the draft)."""
+    shapes: dict[str, set[str]] = {kind: {"block"} for kind in schema.BLOCK_KINDS}
+    for shape, keys in schema.SHAPES.items():
+        for key in keys:
+            shapes.setdefault(key.name, set()).add(shape)
+    return shapes
+
+
+SHAPES_OF = _shapes_of()
 
 KEY = re.compile(r"(?P<key>[^\s#'\"\[{][^:#]*?):(?:\s|$)")
 COLON = "a half-width colon followed by a space (': ') makes YAML read what comes before it as a key"
@@ -56,7 +60,7 @@ def syntax_problem(text: str, error: yaml.MarkedYAMLError, shown_as: str) -> Pro
         if mark is not None and mark.line == context.line and mark.column < len(line.rstrip()):
             return _at(lines, shown_as, mark, f"inside {opener} {closer} a comma or ': ' separates values: quote a value "
                        f"that contains one, e.g. \"2,541\"")
-        example = "[数値目標]" if opener == "[" else "{" + "…}"
+        example = "[数値目標]" if opener == "[" else "{…}"
         return _at(lines, shown_as, context, f"the {opener} that starts here is never closed: close it with {closer}; "
                    f"a text that begins with {opener} must be quoted, e.g. \"{example}\"")
     if mark is not None and problem == "mapping values are not allowed here":
@@ -67,12 +71,13 @@ def syntax_problem(text: str, error: yaml.MarkedYAMLError, shown_as: str) -> Pro
                        f"{_quoted(line)}")
         return _indentation(lines, shown_as, mark, "so YAML reads the line as the rest of the text above it")
     if mark is not None and (problem.startswith("expected <block end>") or problem.startswith("did not find expected")):
-        before = lines[min(mark.line, len(lines) - 1)][: mark.column].rstrip()
+        line = lines[min(mark.line, len(lines) - 1)]
+        before = line[: mark.column].rstrip()
         if before.endswith(("'", '"')) and before.strip() not in ("-", ""):
             return _at(lines, shown_as, mark, f"a text that begins with a quote {before[-1]} ends where the quote closes, "
-                       f"and here more follows: quote the whole text with the other quote mark: {_quoted(lines[mark.line])}")
+                       f"and here more follows: quote the whole text with the other quote mark: {_quoted(line)}")
         return _indentation(lines, shown_as, mark, "")
-    return _at(lines, shown_as, mark, f"{problem or during}")
+    return _at(lines, shown_as, mark, problem or during)
 
 
 def guess(word: str, valid: tuple[str, ...] | list[str]) -> str | None:
