@@ -59,7 +59,8 @@ def main() -> None:
 @click.option("--collapse-unchanged", is_flag=True,
               help="Print rows whose two sides are equal as （略）.")
 @click.option("--since", metavar="REV", default=None,
-              help="Show in the draft column what changed since git revision REV (見え消し).")
+              help="Show in the draft column what changed since git revision REV (見え消し): the sources "
+                   "as saved now, uncommitted edits included, against REV.")
 @click.option("--print", "print_marks", is_flag=True, help="Add crop marks and 3 mm bleed for the print shop.")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default=None,
               help="Write an archival (PDF/A) or accessible (PDF/UA, tagged) PDF.")
