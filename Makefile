@@ -106,7 +106,7 @@ $(STAMP): pyproject.toml
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null || exit 1; break; \
 	  else echo "missing $$lib: install $(SYSTEM_PACKAGES)" >&2; exit 1; fi; done
-	@echo "Installing strategy-pdf into $(VENV)/ (the first time only: a minute or two)" >&2
+	@echo "Installing strategy-pdf into $(VENV)/ (first use, or its dependencies changed: a minute or two)" >&2
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -e '.[test]'
 	@# An editable install leaves our modules uncompiled, and with PYTHONDONTWRITEBYTECODE set

@@ -1,5 +1,6 @@
 """Lint findings: placeholders, brackets, era years, （再掲） figures, prh spelling."""
 
+import re
 import shutil
 
 import pytest
@@ -101,6 +102,12 @@ def test_strict_fails_on_findings_not_answered_alone(tmp_path):
 
 def test_summary_counts_by_rule_and_says_where_to_look():
     report = check(fixture_project("lint", "findings"))
-    assert report.summary() == ("lint: 12 findings to look at (placeholder 4, era-year 3, repeat 2, spelling 2, "
-                                "brackets 1); make lint lists them")
+    assert report.summary() == ("lint: 13 findings to look at (placeholder 4, era-year 3, repeat 2, spelling 2, "
+                                "alt 1, brackets 1); make lint lists them")
     assert answers.Report((), report.open).summary() == ""
+
+
+def test_every_rule_lint_reports_can_be_answered():
+    source = (ROOT / "src" / "strategy_pdf" / "lint.py").read_text(encoding="utf-8")
+    reported = set(re.findall(r'Finding\([^,]+, "([a-z-]+)"', source))
+    assert reported and reported <= set(answers.RULES)
