@@ -102,8 +102,8 @@ def test_strict_fails_on_findings_not_answered_alone(tmp_path):
 
 def test_summary_counts_by_rule_and_says_where_to_look():
     report = check(fixture_project("lint", "findings"))
-    assert report.summary() == ("lint: 13 findings to look at (placeholder 4, era-year 3, repeat 2, spelling 2, "
-                                "alt 1, brackets 1); make lint lists them")
+    assert report.summary() == ("lint: 14 findings to look at (placeholder 4, era-year 3, repeat 2, spelling 2, "
+                                "alt 1, brackets 1, missing-figure 1); make lint lists them")
     assert answers.Report((), report.open).summary() == ""
 
 

@@ -23,7 +23,7 @@ ERA_IN_TEXT = re.compile(rf"({'|'.join(era.name for era in eras.ERAS.values())})
 ERA_BASE = {era.name: era.base for era in eras.ERAS.values()}
 DICTIONARY = "prh.yml"
 # What a finding can be about; an author answers a finding by its rule (answers.py).
-RULES = ("placeholder", "brackets", "era-year", "repeat", "spelling", "alt")
+RULES = ("placeholder", "brackets", "era-year", "repeat", "spelling", "alt", "missing-figure")
 
 
 @dataclass(frozen=True)
