@@ -31,6 +31,8 @@ PLAIN_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 MAX_BYTES = 4 * 1024 * 1024
+# Deep enough for a figure's boxes in boxes; far below what would exhaust Python's stack.
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,27 @@ class _AliasRefused(yaml.YAMLError):
         self.mark = mark
 
 
+class _TooDeep(yaml.YAMLError):
+    def __init__(self, mark):
+        self.mark = mark
+
+
 class _SafeComposer(yaml.SafeLoader):
-    """SafeLoader whose composer refuses aliases: an alias bomb never expands."""
+    """SafeLoader whose composer refuses aliases (an alias bomb never expands) and nesting
+    deeper than MAX_DEPTH (the composer recurses: hundreds of levels exhaust the stack)."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(AliasEvent):
             raise _AliasRefused(self.peek_event().start_mark)
-        return Composer.compose_node(self, parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return Composer.compose_node(self, parent, index)
+        finally:
+            self._depth -= 1
 
 
 def load_file(path: Path, shown_as: str) -> Loaded:
@@ -101,9 +117,14 @@ def load_bytes(data: bytes, shown_as: str) -> Loaded:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        if exc.end == len(data) and exc.reason == "unexpected end of data":
+            return _failed(shown_as, line, column, _cut_short(line))
         return _failed(shown_as, line, column, f"file is not UTF-8 ({_guess_encoding(data)}); save it as UTF-8")
     if not text.strip():
         return _failed(shown_as, 1, 1, "file is empty, expected a YAML mapping")
+    if not text.endswith("\n"):
+        lines = text.split("\n")
+        return _failed(shown_as, len(lines), len(lines[-1]) + 1, _cut_short(len(lines)))
     indentation = _indentation_problems(text, shown_as)
     if indentation:
         return Loaded(None, tuple(indentation))
@@ -112,6 +133,10 @@ def load_bytes(data: bytes, shown_as: str) -> Loaded:
     except _AliasRefused as exc:
         return _failed(shown_as, exc.mark.line + 1, exc.mark.column + 1,
                        "YAML aliases (*name) are not allowed in sources; write the text out")
+    except _TooDeep as exc:
+        return _failed(shown_as, exc.mark.line + 1, exc.mark.column + 1,
+                       f"nesting deeper than {MAX_DEPTH} levels; a source needs no more than a few"
+                       " (a figure's boxes in boxes)")
     except yaml.MarkedYAMLError as exc:
         return Loaded(None, (mistakes.syntax_problem(text, exc, shown_as),))
     except yaml.YAMLError as exc:
@@ -120,6 +145,13 @@ def load_bytes(data: bytes, shown_as: str) -> Loaded:
         return _failed(shown_as, 1, 1, "file holds only comments, expected a YAML mapping")
     problems: list[Problem] = []
     return Loaded(_convert(node, shown_as, problems), tuple(problems))
+
+
+def _cut_short(line: int) -> str:
+    """A source is recognised as cut short by its end: every file an editor saves whole ends
+    its last line with a line break (the project's .editorconfig asks editors to)."""
+    return (f"the file ends in the middle of line {line}, without a line break: it may have been cut short"
+            " (an interrupted save, copy or sync); check its end, then end the last line with a line break")
 
 
 def _guess_encoding(data: bytes) -> str:
