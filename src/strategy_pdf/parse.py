@@ -422,6 +422,9 @@ def load_document(source_dir: Path) -> model.Document:
             continue
         listed.add(name)
         chapter_path = source_dir / f"{name}.yaml"
+        if refused := _refused_chapter(source_dir, name):
+            checker.report(name_at, f"chapters[{i}]", refused)
+            continue
         if not chapter_path.is_file():
             checker.report(name_at, at, f"chapter file {shown(chapter_path)} does not exist")
             continue
@@ -433,10 +436,27 @@ def load_document(source_dir: Path) -> model.Document:
             checker.report(names_node.at, "chapters",
                            f"{shown(path)} is not listed in chapters; add '{path.stem}' or remove the file")
     _check_unique_ids(chapters, checker)
+    if names_node is not None and not any(chapter.rows for chapter in chapters) and not checker.problems:
+        checker.report(names_node.at, "chapters", "the document has no rows to print; list a chapter that has rows")
     document = model.Document(**{**fields.values, "chapters": tuple(chapters)})
     if checker.problems:
         raise SourceError(checker.problems)
     return document
+
+
+CHAPTER_NAME = re.compile(r"^[\w-]+(\.[\w-]+)*$")
+
+
+def _refused_chapter(source_dir: Path, name: str) -> str:
+    """Why a chapter name cannot be read ('' when it can): a chapter is a file directly in
+    the source folder, named in letters, digits, '-', '_' and '.', and no link out of it."""
+    if not CHAPTER_NAME.match(name):
+        return (f"'{name}' is not a file name in the source folder; a chapter is named by its file there"
+                " without .yaml, in letters, digits, '-', '_' and '.'")
+    path = source_dir / f"{name}.yaml"
+    if path.exists() and not path.resolve().is_relative_to(source_dir.resolve()):
+        return f"{name}.yaml links outside the source folder; chapters are files in it"
+    return ""
 
 
 def _check_unique_ids(chapters: list[model.Chapter], checker: _Checker) -> None:
