@@ -3,14 +3,16 @@ traceback, a wrong PDF with exit 0, a half-written output or a process left runn
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from strategy_pdf import build, parse
+from strategy_pdf import build, parse, pdf
 from strategy_pdf.cli import main
 from strategy_pdf.errors import SourceError, display_path
 from strategy_pdf.loader import load_bytes
@@ -105,3 +107,53 @@ def test_an_empty_chapter_beside_others_builds(tmp_path):
     source = document_with(tmp_path, "[basics, empty, goal]", {"empty.yaml": "title: 空の章\nrows: []\n"})
     html = build.html_of(build.Project.at(ROOT, source))
     assert "創業支援を行います。" in html  # the chapters after the empty one are there
+
+
+# 3 and 11. Every output is written whole or not at all; a path that cannot be written is
+# one line naming it and the reason, found before anything is rendered.
+
+class _FullDisk:
+    """A file on a full disk: it opens, and the first write fails."""
+
+    def __init__(self, *_):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        return False
+
+    def write(self, _):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("command", [["kpis", "--bom"], ["build", "--format", "html"]])
+def test_a_full_disk_leaves_the_previous_output_whole(tmp_path, monkeypatch, command):
+    target = tmp_path / "out.txt"
+    target.write_text("the good export of yesterday", encoding="utf-8")
+    monkeypatch.setattr(pdf.os, "fdopen", _FullDisk)
+    result = run(*command, "--source", str(GOOD), "-o", str(target))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1] == f"cannot write {target}: No space left on device"
+    assert target.read_text(encoding="utf-8") == "the good export of yesterday"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_an_output_that_cannot_be_written_fails_before_rendering(tmp_path, monkeypatch):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    monkeypatch.setattr(build.render, "render_html", lambda *_, **__: pytest.fail("rendered before checking"))
+    result = run("build", "--source", str(GOOD), "-o", f"{tmp_path}/a-file/x.pdf")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert result.output.strip().splitlines()[-1].startswith("cannot write ")
+    assert result.output.strip().endswith("a-file is a file, not a folder")
+
+
+# 17. -o dir/ (a folder that does not exist yet) is refused as a folder, not written as a file named dir.
+
+def test_an_output_folder_is_refused_for_a_file_format(tmp_path):
+    result = run("build", "--source", str(GOOD), "--format", "html", "-q", "-o", f"{tmp_path}/html/")
+    assert result.exit_code == 2 and f"{tmp_path}/html/ is a folder; --format html writes a file" in result.output
+    assert not (tmp_path / "html").exists()
+    empty = run("build", "--source", str(GOOD), "-o", "")
+    assert empty.exit_code == 2 and "Invalid value for --output: is empty; name the file to write" in empty.output

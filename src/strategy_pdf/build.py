@@ -167,10 +167,10 @@ def build(project: Project, output: Path, output_format: str = "pdf", options: O
     site (``output`` a folder), which links and copies ``pdfs``."""
     if output_format == "site":
         return build_site(project, output, options, pdfs, linted, strict)
+    engine.check_writable(output)
     if output_format == "html":
         prepared = _prepare(project, options, linted, strict)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(_html(project, options, prepared), encoding="utf-8")
+        engine.write_atomically(_html(project, options, prepared).encode("utf-8"), output)
         return output
     if output_format == "docx":
         if options.layout not in wordexport.LAYOUTS:
@@ -277,10 +277,19 @@ def changes(project: Project, since: str) -> str:
     return summary.format_changes(summary.compare_documents(earlier, parse.load_document(project.source)), since)
 
 
-def export_kpis(project: Project, output_format: str = "csv", column: str = "draft") -> str:
-    """Every KPI of a column for the open-data portal, as CSV or JSON text."""
+def export_kpis(project: Project, output_format: str = "csv", column: str = "draft", bom: bool = False) -> str:
+    """Every KPI of a column for the open-data portal, as CSV or JSON text; with ``bom``
+    opened by a UTF-8 byte order mark (Excel then reads the CSV as UTF-8)."""
     records = kpis.register(parse.load_document(project.source), column)
-    return kpis.as_csv(records) if output_format == "csv" else kpis.as_json(records)
+    return ("\ufeff" if bom else "") + (kpis.as_csv(records) if output_format == "csv" else kpis.as_json(records))
+
+
+def write_kpis(project: Project, output: Path, output_format: str = "csv", column: str = "draft",
+               bom: bool = False) -> Path:
+    """The KPI export written to ``output`` whole or not at all."""
+    engine.check_writable(output)
+    engine.write_atomically(export_kpis(project, output_format, column, bom).encode("utf-8"), output)
+    return output
 
 
 def export_kpi_workbook(project: Project, output: Path, column: str = "draft") -> Path:

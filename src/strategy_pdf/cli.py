@@ -13,7 +13,7 @@ import click
 from . import __version__
 from .annotate import MARK_MODES
 from .build import (PDF_VARIANTS, Options, Project, adopt, build, changes, check, check_current, export_kpi_workbook,
-                    export_kpis, import_actuals, import_document, validate, watch)
+                    export_kpis, import_actuals, import_document, validate, watch, write_kpis)
 from .model import LAYOUTS, Meeting
 from .site import DEFAULT_PDFS
 from .errors import StrategyPdfError
@@ -42,7 +42,7 @@ def main() -> None:
 
 @main.command("build")
 @source_option
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+@click.option("--output", "-o", metavar="PATH", default=None,
               help="File to write [default: build/LAYOUT.pdf, or .html / .docx with --format; "
                    "with --format site, a folder: build/site].")
 @click.option("--format", "output_format", type=click.Choice(["pdf", "html", "docx", "site"]), default="pdf",
@@ -79,7 +79,7 @@ def main() -> None:
               help="Cut the comparison into N parts, each rendered in its own process at once (--jobs is the"
                    " old name) [default: 3, more for a longer document; 1: one piece].")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and the output path.")
-def build_command(source: Path | None, output: Path | None, output_format: str, pdfs: tuple[Path, ...],
+def build_command(source: Path | None, output: str | None, output_format: str, pdfs: tuple[Path, ...],
                   layout: str, marks: str,
                   collapse_unchanged: bool, since: str | None, print_marks: bool, pdf_variant: str | None,
                   no_stamp: bool, council: bool, document_number: str, meeting: str, meeting_date: str,
@@ -93,9 +93,8 @@ def build_command(source: Path | None, output: Path | None, output_format: str, 
                       stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant, parts=parts,
                       council=given if council or given != Meeting() else None,
                       kpi_appendix=kpi_appendix, binding=binding)
-    target = output or (Path("build/site") if output_format == "site" else Path("build") / f"{layout}.{output_format}")
-    if output_format != "site" and target.is_dir():
-        raise click.BadParameter(f"{target} is a folder; --format {output_format} writes a file", param_hint="--output")
+    target = _output(output, Path("build/site") if output_format == "site" else Path("build") / f"{layout}.{output_format}",
+                     output_format)
     progress = None if quiet else _progress_line()
     try:
         path = build(Project.at(Path.cwd(), source), target, output_format, options,
@@ -109,17 +108,30 @@ def build_command(source: Path | None, output: Path | None, output_format: str, 
 
 @main.command("watch")
 @source_option
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--output", "-o", metavar="FILE", default=None,
               help="PDF to keep up to date [default: build/LAYOUT.pdf].")
 @click.option("--layout", type=click.Choice(LAYOUTS), default="comparison", show_default=True)
 @click.option("--marks", type=click.Choice(MARK_MODES), default="both", show_default=True)
-def watch_command(source: Path | None, output: Path | None, layout: str, marks: str) -> None:
+def watch_command(source: Path | None, output: str | None, layout: str, marks: str) -> None:
     """Rebuild the PDF whenever a source or style is saved (Ctrl-C stops)."""
-    target = output or Path("build") / f"{layout}.pdf"
+    target = _output(output, Path("build") / f"{layout}.pdf", "pdf")
     try:
         watch(Project.at(Path.cwd(), source), target, Options(layout=layout, marks=marks), click.echo)
     except KeyboardInterrupt:
         pass
+
+
+def _output(given: str | None, default: Path, output_format: str) -> Path:
+    """The path --output names, ``default`` when none: a folder for the site only; for a
+    file format, a folder (one that exists, or DIR/) is refused rather than written as a
+    file named DIR."""
+    if given == "":
+        raise click.BadParameter("is empty; name the file to write", param_hint="--output")
+    target = Path(given) if given is not None else default
+    if output_format != "site" and (target.is_dir() or (given or "").endswith(("/", os.sep))):
+        raise click.BadParameter(f"{given or target} is a folder; --format {output_format} writes a file",
+                                 param_hint="--output")
+    return target
 
 
 class _ProgressLine:
@@ -164,16 +176,12 @@ def _progress_line() -> _ProgressLine | None:
 def kpis_command(source: Path | None, output_format: str, column: str, bom: bool, output: Path | None) -> None:
     """Export every 数値目標 and KPI for the city's open-data portal, or as a workbook to fill in."""
     if output_format == "xlsx":
-        click.echo(export_kpi_workbook(Project.at(Path.cwd(), source), output or Path("build") / "kpis.xlsx", column))
+        click.echo(export_kpi_workbook(Project.of(source), output or Path("build") / "kpis.xlsx", column))
         return
-    text = export_kpis(Project.at(Path.cwd(), source), output_format, column)
-    data = ("\ufeff" if bom else "") + text
     if output is None:
-        click.echo(data, nl=False)
+        click.echo(export_kpis(Project.at(Path.cwd(), source), output_format, column, bom), nl=False)
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(data, encoding="utf-8", newline="")
-        click.echo(output)
+        click.echo(write_kpis(Project.at(Path.cwd(), source), output, output_format, column, bom))
 
 
 @main.command("actuals")

@@ -49,6 +49,13 @@ class SourceError(StrategyPdfError):
         super().__init__("\n".join(lines))
 
 
+class OutputError(StrategyPdfError):
+    """An output cannot be written: one line naming the path and the reason."""
+
+    def __init__(self, path: Path | str, reason: str):
+        super().__init__(f"cannot write {path}: {reason}")
+
+
 class RenderError(StrategyPdfError):
     """WeasyPrint could not render cleanly (a warning counts: it means something is missing)."""
 

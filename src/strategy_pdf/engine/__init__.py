@@ -9,9 +9,9 @@
 
 from .hooks import WEASYPRINT_VERSION, WeasyPrintVersionError
 from .join import join
-from .output import write_atomically
+from .output import check_writable, write_atomically
 from .parts import Renderers
 from .pdf import Pdf, Styles, load_styles, render_pdf
 
-__all__ = ["WEASYPRINT_VERSION", "WeasyPrintVersionError", "join", "write_atomically", "Renderers",
+__all__ = ["WEASYPRINT_VERSION", "WeasyPrintVersionError", "join", "check_writable", "write_atomically", "Renderers",
            "Pdf", "Styles", "load_styles", "render_pdf"]
