@@ -157,3 +157,13 @@ def test_an_output_folder_is_refused_for_a_file_format(tmp_path):
     assert not (tmp_path / "html").exists()
     empty = run("build", "--source", str(GOOD), "-o", "")
     assert empty.exit_code == 2 and "Invalid value for --output: is empty; name the file to write" in empty.output
+
+
+# 12. Styles and fonts belong to the project that holds the sources, wherever the command runs.
+
+def test_sources_of_a_project_build_from_any_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("build", "--source", str(GOOD), "--jobs", "1", "-q", "-o", "x.pdf")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
+    assert build.Project.of(GOOD).root == ROOT and build.Project.of(None).root == tmp_path

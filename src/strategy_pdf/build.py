@@ -35,6 +35,17 @@ class Project:
     def at(cls, root: Path, source: Path | None = None) -> "Project":
         return cls(root=root, source=source if source is not None else root / "source")
 
+    @classmethod
+    def of(cls, source: Path | None) -> "Project":
+        """The project of the working directory, or the one that holds ``source``: the nearest
+        folder above it with styles and fonts of its own, wherever the command runs (else
+        the working directory's, for sources kept apart from the project)."""
+        if source is None:
+            return cls.at(Path.cwd())
+        holder = next((folder for folder in source.resolve().parents
+                       if (folder / "styles").is_dir() and (folder / engine.pdf.FONTS_DIR).is_dir()), Path.cwd())
+        return cls.at(holder, source)
+
     def stylesheets(self, layout: str, print_marks: bool, binding: bool = False) -> tuple[Path, ...]:
         names = ["fonts.css", "base.css", {"comparison": "comparison.css", "review": "review.css"}.get(layout, "single.css")]
         if binding:

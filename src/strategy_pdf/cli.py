@@ -97,7 +97,7 @@ def build_command(source: Path | None, output: str | None, output_format: str, p
                      output_format)
     progress = None if quiet else _progress_line()
     try:
-        path = build(Project.at(Path.cwd(), source), target, output_format, options,
+        path = build(Project.of(source), target, output_format, options,
                      progress=progress, linted=None if quiet or no_lint else _summarise, strict=strict,
                      pdfs=pdfs or DEFAULT_PDFS)
     finally:
@@ -116,7 +116,7 @@ def watch_command(source: Path | None, output: str | None, layout: str, marks: s
     """Rebuild the PDF whenever a source or style is saved (Ctrl-C stops)."""
     target = _output(output, Path("build") / f"{layout}.pdf", "pdf")
     try:
-        watch(Project.at(Path.cwd(), source), target, Options(layout=layout, marks=marks), click.echo)
+        watch(Project.of(source), target, Options(layout=layout, marks=marks), click.echo)
     except KeyboardInterrupt:
         pass
 
@@ -179,9 +179,9 @@ def kpis_command(source: Path | None, output_format: str, column: str, bom: bool
         click.echo(export_kpi_workbook(Project.of(source), output or Path("build") / "kpis.xlsx", column))
         return
     if output is None:
-        click.echo(export_kpis(Project.at(Path.cwd(), source), output_format, column, bom), nl=False)
+        click.echo(export_kpis(Project.of(source), output_format, column, bom), nl=False)
     else:
-        click.echo(write_kpis(Project.at(Path.cwd(), source), output, output_format, column, bom))
+        click.echo(write_kpis(Project.of(source), output, output_format, column, bom))
 
 
 @main.command("actuals")
@@ -192,7 +192,7 @@ def kpis_command(source: Path | None, output_format: str, column: str, bom: bool
               help="The register (and its 番号) of the draft or of the text in force.")
 def actuals_command(source: Path | None, sheet_file: Path, sheet: str | None, column: str) -> None:
     """Write the actuals of a sheet (one row per indicator, one column per year) into the sources."""
-    written = import_actuals(Project.at(Path.cwd(), source), sheet_file, sheet, column)
+    written = import_actuals(Project.of(source), sheet_file, sheet, column)
     click.echo(f"{written.values} actual(s) of {written.indicators} indicator(s) written into "
                f"{', '.join(map(str, written.files)) or 'no file'}")
 
@@ -203,7 +203,7 @@ def actuals_command(source: Path | None, sheet_file: Path, sheet: str | None, co
 def lint_command(source: Path | None, strict: bool) -> None:
     """Report placeholders, unbalanced brackets, era years, （再掲） figures and spelling variants
     not answered in the sources (# strategy-pdf: keep RULE)."""
-    report = check(Project.at(Path.cwd(), source), strict)
+    report = check(Project.of(source), strict)
     for finding in report.open:
         click.echo(f"warning: {finding}", err=True)
     click.echo(report.footer())
@@ -219,7 +219,7 @@ def _summarise(report) -> None:
 @click.argument("revision", metavar="REV")
 def changes_command(source: Path | None, revision: str) -> None:
     """Summarise the rows added, changed and removed since git revision REV."""
-    click.echo(changes(Project.at(Path.cwd(), source), revision))
+    click.echo(changes(Project.of(source), revision))
 
 
 @main.command("import")
@@ -235,7 +235,7 @@ def import_command(word: Path, into: Path) -> None:
 @source_option
 def adopt_command(source: Path | None) -> None:
     """After adoption: make every row's draft the text in force (committed sources only)."""
-    click.echo(adopt(Project.at(Path.cwd(), source)))
+    click.echo(adopt(Project.of(source)))
 
 
 @main.command("check-current")
@@ -243,12 +243,12 @@ def adopt_command(source: Path | None) -> None:
 @click.argument("revision", metavar="REV")
 def check_current_command(source: Path | None, revision: str) -> None:
     """Check that the 現行 column is exactly the draft adopted at git revision REV."""
-    click.echo(check_current(Project.at(Path.cwd(), source), revision))
+    click.echo(check_current(Project.of(source), revision))
 
 
 @main.command("validate")
 @source_option
 def validate_command(source: Path | None) -> None:
     """Check the sources and report every problem at once."""
-    rows = validate(Project.at(Path.cwd(), source))
+    rows = validate(Project.of(source))
     click.echo(f"sources are valid: {rows} rows")
