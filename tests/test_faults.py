@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from strategy_pdf import build, parse, pdf
+from strategy_pdf import build, parse, pdf, revisions
 from strategy_pdf.cli import main
 from strategy_pdf.errors import SourceError, display_path
 from strategy_pdf.loader import load_bytes
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, git
 
 GOOD = FIXTURES / "good" / "minimal" / "source"
 
@@ -167,3 +167,69 @@ def test_sources_of_a_project_build_from_any_working_directory(tmp_path, monkeyp
     assert result.exit_code == 0, result.output
     assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
     assert build.Project.of(GOOD).root == ROOT and build.Project.of(None).root == tmp_path
+
+
+# 4. The stamp comes from the repository that holds the sources, only when they are tracked there.
+
+def test_sources_unpacked_inside_an_unrelated_repository_carry_no_stamp(tmp_path):
+    git(tmp_path, "init", "-q")
+    (tmp_path / "unrelated.txt").write_text("another project\n", encoding="utf-8")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "unrelated")
+    source = tmp_path / "unpacked" / "source"
+    shutil.copytree(GOOD, source)
+    assert revisions.current_stamp(source) is None
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "the sources, tracked")
+    assert revisions.current_stamp(source) is not None
+
+
+@pytest.fixture
+def repository(tmp_path) -> Path:
+    """The minimal fixture committed in a repository of its own; returns its source folder."""
+    source = tmp_path / "source"
+    shutil.copytree(GOOD, source)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "meeting 3")
+    git(tmp_path, "tag", "meeting-3")
+    return source
+
+
+# 15. --since a revision whose source/ held a symbolic link.
+
+def test_since_a_revision_with_a_link_in_its_sources_is_a_clean_error(repository):
+    (repository / "figures" / "link.svg").symlink_to("/etc/passwd")
+    git(repository.parent, "add", "-A")
+    git(repository.parent, "commit", "-q", "-m", "a link")
+    result = run("changes", "HEAD", "--source", str(repository))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert result.output.strip() == ("the sources at HEAD hold source/figures/link.svg, a link to /etc/passwd outside"
+                                     " them; sources are plain files")
+
+
+# 17. A revision without source/, a shallow clone, --since ''.
+
+def test_a_revision_without_the_source_folder_says_so(repository):
+    git(repository.parent, "checkout", "-q", "--orphan", "empty")
+    git(repository.parent, "rm", "-q", "-r", "--cached", ".")
+    git(repository.parent, "commit", "-q", "--allow-empty", "-m", "nothing")
+    result = run("changes", "empty", "--source", str(repository))
+    assert result.exit_code == 1 and result.output.strip() == "there is no source/ at revision empty"
+
+
+def test_a_shallow_clone_says_history_is_missing(repository, tmp_path):
+    (repository / "basics.yaml").write_text((repository / "basics.yaml").read_text(encoding="utf-8") + "\n",
+                                            encoding="utf-8")
+    git(repository.parent, "commit", "-q", "-am", "meeting 4")
+    git(tmp_path, "clone", "-q", "--depth", "1", repository.parent.as_uri(), "shallow")
+    result = run("changes", "meeting-3", "--source", str(tmp_path / "shallow" / "source"))
+    assert result.exit_code == 1
+    assert "this clone is shallow: its history stops at" in result.output and "git fetch --unshallow" in result.output
+
+
+def test_an_empty_since_is_refused(tmp_path):
+    result = run("build", "--source", str(GOOD), "--since", "", "-o", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 2 and "'--since': needs a git revision" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+    assert run("changes", "", "--source", str(GOOD)).exit_code == 2

@@ -58,7 +58,7 @@ def main() -> None:
               help="Underline changed wording on both columns, the draft only, or nowhere.")
 @click.option("--collapse-unchanged", is_flag=True,
               help="Print rows whose two sides are equal as （略）.")
-@click.option("--since", metavar="REV", default=None,
+@click.option("--since", metavar="REV", default=None, callback=lambda _, __, value: _revision(value),
               help="Show in the draft column what changed since git revision REV (見え消し): the sources "
                    "as saved now, uncommitted edits included, against REV.")
 @click.option("--print", "print_marks", is_flag=True, help="Add crop marks and 3 mm bleed for the print shop.")
@@ -104,6 +104,12 @@ def build_command(source: Path | None, output: str | None, output_format: str, p
         if progress is not None:
             progress.clear()
     click.echo(path)
+
+
+def _revision(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("needs a git revision (a tag, branch or commit), not an empty word")
+    return value
 
 
 @main.command("watch")
@@ -216,7 +222,7 @@ def _summarise(report) -> None:
 
 @main.command("changes")
 @source_option
-@click.argument("revision", metavar="REV")
+@click.argument("revision", metavar="REV", callback=lambda _, __, value: _revision(value))
 def changes_command(source: Path | None, revision: str) -> None:
     """Summarise the rows added, changed and removed since git revision REV."""
     click.echo(changes(Project.of(source), revision))

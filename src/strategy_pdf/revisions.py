@@ -47,8 +47,11 @@ class Stamp:
 
 
 def current_stamp(source_dir: Path) -> Stamp | None:
-    """The stamp of the checkout holding ``source_dir``; None outside git or before a commit."""
+    """The stamp of the checkout holding ``source_dir``; None outside git, before a commit, or
+    when the sources are not tracked there (unpacked inside an unrelated repository)."""
     try:
+        if not _git(source_dir.resolve(), "ls-files", "--", ".").strip():
+            return None
         log = _git(source_dir.resolve(), "log", "-1", "--format=%h %cs %cI")
         status = _git(source_dir.resolve(), "status", "--porcelain")
     except RevisionError:
@@ -87,12 +90,29 @@ def sources_at(source_dir: Path, revision: str) -> Iterator[Path]:
         tags = _git(top, "tag", "--list", "--sort=version:refname", "meeting-*").decode().split()
         known = f"the meeting tags are {', '.join(tags)}" if tags else "there is no meeting-N tag yet"
         raise RevisionError(f"'{revision}' is not a revision of the git repository at {top}: {known}; tag the "
-                            f"revision a meeting saw with git tag meeting-N (README: From one meeting to the next)") from None
+                            f"revision a meeting saw with git tag meeting-N (README: From one meeting to the next)"
+                            f"{_shallow_hint(top)}") from None
+    if not _git(top, "ls-tree", "-d", revision, "--", inside).strip():
+        raise RevisionError(f"there is no {inside}/ at revision {revision}")
     archive = _git(top, "archive", "--format=tar", revision, "--", inside)
     with tempfile.TemporaryDirectory(prefix="strategy-pdf-rev-") as temporary:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(temporary, filter="data")
+            try:
+                tar.extractall(temporary, filter="data")
+            except tarfile.FilterError as exc:
+                link = f", a link to {exc.tarinfo.linkname} outside them" if exc.tarinfo.issym() or exc.tarinfo.islnk() \
+                    else ", which may not be extracted"
+                raise RevisionError(f"the sources at {revision} hold {exc.tarinfo.name}{link}; sources are plain files") \
+                    from None
         yield Path(temporary) / inside
+
+
+def _shallow_hint(top: Path) -> str:
+    """A shallow clone (CI's default) lacks the history a revision may be in: say so."""
+    if _git(top, "rev-parse", "--is-shallow-repository").strip() != b"true":
+        return ""
+    oldest = _git(top, "log", "--reverse", "--format=%h (%cs)").decode().split("\n")[0]
+    return f"; this clone is shallow: its history stops at {oldest}; fetch the rest with git fetch --unshallow"
 
 
 def load_document_at(source_dir: Path, revision: str) -> model.Document:
