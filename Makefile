@@ -49,7 +49,9 @@ changes: $(STAMP)
 # The PDFs of this revision under names that say which: what CI uploads for every push, with
 # the 見え消し copy against the last meeting once there is a meeting-N tag.
 artifacts: pdf
-	@rev=$$(git rev-parse --short HEAD)$$(git diff --quiet HEAD -- || echo -dirty); \
+	@rev=$$(git rev-parse --short HEAD 2>/dev/null) || { \
+	  echo "make artifacts names the PDFs by their git revision: run it in a git checkout with a commit" >&2; exit 1; }; \
+	rev=$$rev$$(git diff --quiet HEAD -- || echo -dirty); \
 	mkdir -p build/artifacts && \
 	cp build/comparison.pdf build/artifacts/comparison-$$rev.pdf && \
 	cp build/draft.pdf build/artifacts/draft-$$rev.pdf && \

@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,19 @@ def test_an_empty_since_is_refused(tmp_path):
     assert result.exit_code == 2 and "'--since': needs a git revision" in result.output
     assert not (tmp_path / "x.pdf").exists()
     assert run("changes", "", "--source", str(GOOD)).exit_code == 2
+
+
+# 17. make artifacts outside git.
+
+def test_make_artifacts_outside_git_says_why_and_names_nothing(tmp_path):
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "build").mkdir()
+    for name in ("comparison.pdf", "draft.pdf"):
+        (tmp_path / "build" / name).write_bytes(b"%PDF-1.7\n")
+    # The PDFs count as built: only the naming is tried, outside any repository.
+    result = subprocess.run(["make", "-s", "-o", "pdf", "artifacts"], cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})
+    assert result.returncode != 0
+    assert result.stderr.splitlines()[0] == ("make artifacts names the PDFs by their git revision: run it in a git"
+                                             " checkout with a commit")
+    assert not (tmp_path / "build" / "artifacts").exists()
