@@ -250,3 +250,17 @@ def test_make_artifacts_outside_git_says_why_and_names_nothing(tmp_path):
     assert result.stderr.splitlines()[0] == ("make artifacts names the PDFs by their git revision: run it in a git"
                                              " checkout with a commit")
     assert not (tmp_path / "build" / "artifacts").exists()
+
+
+# 5. watch's part cache keys on everything a part reads, images included.
+
+def test_rebuild_by_part_renders_a_part_again_when_its_image_changes(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(GOOD, source)
+    project, cache, target = build.Project(ROOT, source), {}, tmp_path / "out.pdf"
+    options = build.Options(stamp=False)
+    assert build.build_by_part(project, target, options, cache) == 2
+    image = source / "figures" / "system.svg"
+    image.write_text(image.read_text(encoding="utf-8").replace("</svg>", '<rect width="5" height="5"/></svg>'),
+                     encoding="utf-8")
+    assert build.build_by_part(project, target, options, cache) == 1  # the part with the figure

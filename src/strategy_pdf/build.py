@@ -239,7 +239,7 @@ def build_by_part(project: Project, output: Path, options: Options, cache: dict[
     rendered, used, first_page, rendered_count = [], set(), 1, 0
     for part in parts:
         html = _html(project, options, prepared, first_page=first_page, part=part)
-        key = hashlib.sha256((html + styles).encode("utf-8")).hexdigest()
+        key = hashlib.sha256((html + styles).encode("utf-8") + _images_of(project, part)).hexdigest()
         if key not in cache:
             cache[key] = engine.render_pdf(html, (project.root, project.source))
             rendered_count += 1
@@ -250,6 +250,15 @@ def build_by_part(project: Project, output: Path, options: Options, cache: dict[
         del cache[stale]
     engine.write_atomically(engine.join(rendered), output)
     return rendered_count
+
+
+def _images_of(project: Project, part: paginate.Part) -> bytes:
+    """What a part reads besides its HTML and the styles: the image files of its figures."""
+    images = sorted({block.image for chapter in part.chapters for row in chapter.rows
+                     for block in row.draft + row.current if isinstance(block, model.Figure) and block.image})
+    files = [project.source / image for image in images]
+    # An image removed since the sources were read: the render reports it.
+    return b"".join(hashlib.sha256(path.read_bytes() if path.is_file() else b"").digest() for path in files)
 
 
 def watch(project: Project, output: Path, options: Options, report: Callable[[str], None],
@@ -278,7 +287,7 @@ def watch(project: Project, output: Path, options: Options, report: Callable[[st
 
     attempt()
     for _ in watchfiles.watch(project.source, project.root / "styles", stop_event=stop,
-                              watch_filter=lambda _, path: path.endswith((".yaml", ".yml", ".css", ".svg", ".png"))):
+                              watch_filter=lambda _, path: path.endswith((".yaml", ".yml", ".css", ".svg", ".png", ".jpg", ".jpeg"))):
         attempt()
 
 
