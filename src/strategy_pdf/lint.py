@@ -34,7 +34,7 @@ class Finding:
     hint: str
 
     def __str__(self) -> str:
-        return f"{self.location.file}:{self.location.line}: {self.rule}: {self.message} ({self.hint})"
+        return f"{self.location}: {self.rule}: {self.message} ({self.hint})"
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,7 @@ def _kpi_year_findings(block: model.Block) -> list[Finding]:
     if not isinstance(block, model.Kpi):
         return []
     findings = []
-    places = [(year, block.at) for year in (block.base_year, *block.target_years)]
-    places += [(year, item.at or block.at) for item in block.items for year in (item.base_year, *item.target_years)]
+    places = [(text.value, text.at) for text in texts.block_texts(block) if text.kind == texts.YEAR]
     for year, at in places:
         if year and not 1 <= eras.year_number(year[1:]) <= eras.ERAS[year[0]].last:
             findings.append(Finding(at, "era-year", f"{year} does not exist (平成 ran to H31, 令和 starts at R1)",
