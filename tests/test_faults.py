@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from strategy_pdf import build, parse, pdf, revisions
+from strategy_pdf import build, limits, parse, pdf, revisions
 from strategy_pdf.cli import main
 from strategy_pdf.errors import SourceError, display_path
 from strategy_pdf.loader import load_bytes
 
 from .conftest import FIXTURES, ROOT, git
+from .pdf_reading import DRAFT_END, column_of, column_text, read_pages, table_chars
 
 GOOD = FIXTURES / "good" / "minimal" / "source"
 
@@ -272,3 +273,28 @@ def test_lint_findings_name_the_line_and_column_of_their_scalar():
     found = [str(finding) for finding in build.check(build.Project.at(ROOT))]
     assert any(line.startswith("source/goal-2.yaml:246:31: placeholder: unfilled placeholder '〇〇'") for line in found)
     assert any(line.startswith("source/reference.yaml:50:21: placeholder: unfilled placeholder '〇月'") for line in found)
+
+
+# 1, 2, 7 and 16. What the pages cannot print is a located error before rendering: a table
+# wider than its column, more target years than fit, a run no line can break in, a character
+# no vendored font has.
+
+def test_what_the_pages_cannot_print_is_reported_at_validation():
+    result = run("validate", "--source", "tests/fixtures/bad/limits/source")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.splitlines() == (FIXTURES / "bad" / "limits" / "expected.txt").read_text(
+        encoding="utf-8").splitlines()
+
+
+def test_the_widest_tables_that_fit_print_inside_their_column_with_every_figure_whole(tmp_path):
+    target = build.build(build.Project.at(ROOT, FIXTURES / "good" / "wide" / "source"), tmp_path / "wide.pdf",
+                         options=build.Options(stamp=False, jobs=1))
+    page = read_pages(target)[0]
+    draft = column_text(page, "draft")
+    assert draft.count("13,000") == 8 and draft.count("12,345") == 5 and draft.count("7,000") == 2
+    assert column_text(page, "current") == "現行の文章です。" * 3  # nothing of the draft runs over it
+    assert max(c["x1"] for c in table_chars(page) if column_of(c) == "draft") <= DRAFT_END
+
+
+def test_limits_find_no_problem_in_the_real_document():
+    assert limits.check(parse.load_document(ROOT / "source"), ROOT / "fonts") == []

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import (actuals, adoption, annotate, answers, engine, kpis, lint, model, paginate, parse, render, review,
-               revisions, site, summary, wordexport, wordimport)
-from .errors import StrategyPdfError
+from . import (actuals, adoption, annotate, answers, engine, kpis, limits, lint, model, paginate, parse, render,
+               review, revisions, site, summary, wordexport, wordimport)
+from .errors import SourceError, StrategyPdfError
 
 
 class LintFailed(StrategyPdfError):
@@ -79,7 +79,16 @@ class Options:
 
 def validate(project: Project) -> int:
     """Load and check every source; return the number of rows. Raises SourceError."""
-    return len(parse.load_document(project.source).rows)
+    return len(load(project).rows)
+
+
+def load(project: Project) -> model.Document:
+    """The sources as a Document that the pages can print: checked against the schema, then
+    against what the fonts and the columns hold (limits). Raises SourceError."""
+    document = parse.load_document(project.source)
+    if problems := limits.check(document, project.root / engine.pdf.FONTS_DIR):
+        raise SourceError(problems)
+    return document
 
 
 def check(project: Project, strict: bool = False) -> answers.Report:
@@ -112,7 +121,7 @@ class _Prepared:
 
 def _prepare(project: Project, options: Options, linted: Callable[[answers.Report], None] | None = None,
              strict: bool = False) -> _Prepared:
-    document = parse.load_document(project.source)
+    document = load(project)
     # The review reads actuals and targets from the document as parsed, before any mark.
     judged = review.review(document) if options.layout == "review" else None
     if linted is not None or strict:

@@ -1,0 +1,207 @@
+"""What the pages can print, checked against the sources before anything is rendered: every
+character in a vendored font, no run of text too long to break, every table within its
+column. Each limit is a located problem, never a silently clipped or overlapping page."""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from pathlib import Path
+
+from . import eras, model, texts
+from .errors import Location, Problem
+
+# The comparison's text column: 108 mm less 4 mm of padding either side (comparison.css). It
+# is the narrowest any layout prints, and the same sources print in every layout.
+COLUMN_MM = 100.0
+# A table cell's padding (1 mm either side) and its half-point rules (base.css).
+CELL_MM = 2.2
+# Type sizes of tables (base.css): plain tables and KPI headings 9 pt, KPI figures 8 pt.
+TABLE_PT, FIGURE_PT = 9.0, 8.0
+# The share of a KPI table its figures' columns divide, by target years: what th.indicator
+# leaves (58%, .targets-2 46%, .targets-3 37%), and from five target years on (.many-targets)
+# 26%, the figures and their headings in 7.5 pt.
+MANY_TARGETS = 5
+FIGURES_SHARES, FIGURES_SHARE, MANY_FIGURES_SHARE, MANY_PT = {2: 0.54, 3: 0.63}, 0.42, 0.74, 7.5
+# A run of text with nowhere to break a line (no space, no Japanese character): WeasyPrint
+# cuts one of about 200,000 characters to a single line, silently. A strategy's longest is an
+# address or a URL: anything near this limit is a mistake.
+LONGEST_RUN = 1000
+
+MM_PER_PT = 25.4 / 72
+# A line may not start with these, nor end with those (kinsoku, as Pango keeps it).
+NO_BREAK_BEFORE = frozenset("、。，．）」』】〕〉》ー々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・：；！？")
+NO_BREAK_AFTER = frozenset("（「『【〔〈《")
+
+
+def check(document: model.Document, fonts_dir: Path) -> list[Problem]:
+    """Every problem of the document's texts and tables against the limits above."""
+    fonts = _Fonts.of(fonts_dir)
+    problems: list[Problem] = []
+    for place in texts.document_texts(document):
+        text = place.text
+        if text.kind in texts.PRINTED and text.kind != texts.FILE:
+            problems += _character_problems(text, fonts)
+            problems += _run_problems(text)
+    for row_index, row in ((index, row) for chapter in document.chapters for index, row in enumerate(chapter.rows)):
+        for side in ("draft", "current"):
+            for index, block in enumerate(getattr(row, side)):
+                path = f"rows[{row_index}].{side}[{index}]"
+                if isinstance(block, model.Table):
+                    problems += _table_problems(block, path, fonts)
+                elif isinstance(block, model.Kpi):
+                    problems += _kpi_problems(block, path, fonts)
+    return problems
+
+
+class _Fonts:
+    """The characters the vendored fonts have and how wide the body font sets them."""
+
+    def __init__(self, fonts_dir: Path):
+        from fontTools.ttLib import TTFont
+
+        files = sorted(path for path in fonts_dir.iterdir() if path.suffix.lower() in (".ttf", ".otf"))
+        self.names = ", ".join(path.stem for path in files)
+        self.characters: set[int] = set()
+        self.advances: dict[int, float] = {}
+        for path in files:
+            font = TTFont(path, lazy=True)
+            # Glyphs by number: reading the fonts' own glyph names would take most of the time.
+            font.setGlyphOrder([f"glyph{number}" for number in range(font["maxp"].numGlyphs)])
+            cmap = font.getBestCmap()
+            self.characters.update(cmap)
+            if not self.advances:  # the first, the Mincho of body text: widths in em
+                metrics, units = font["hmtx"].metrics, font["head"].unitsPerEm
+                self.advances = {code: metrics[glyph][0] / units for code, glyph in cmap.items()}
+
+    @staticmethod
+    @functools.cache
+    def of(fonts_dir: Path) -> "_Fonts":
+        return _Fonts(fonts_dir)
+
+    def width_mm(self, text: str, size_pt: float) -> float:
+        return sum(self.advances.get(ord(character), 1.0) for character in text) * size_pt * MM_PER_PT
+
+
+def _ignorable(character: str) -> bool:
+    """White space, format characters and variation selectors draw no glyph of their own."""
+    return character.isspace() or unicodedata.category(character) == "Cf" \
+        or "\ufe00" <= character <= "\ufe0f" or "\U000e0100" <= character <= "\U000e01ef"
+
+
+def _character_problems(text: texts.Text, fonts: _Fonts) -> list[Problem]:
+    """One problem for each run of characters no font has (한국어 is one), where it starts."""
+    problems, start = [], None
+    for index, character in enumerate(text.value + "\n"):
+        missing = not (ord(character) in fonts.characters or _ignorable(character))
+        if missing and start is None:
+            start = index
+        elif not missing and start is not None:
+            run = text.value[start:index]
+            codes = ", ".join(f"U+{ord(c):04X}" for c in run[:5]) + (", …" if len(run) > 5 else "")
+            name = f" {unicodedata.name(run, '')}" if len(run) == 1 and unicodedata.name(run, "") else ""
+            problems.append(Problem(_place_of(text, start), "",
+                                    f"'{run}' ({codes}{name}) is in none of the vendored fonts ({fonts.names}) and"
+                                    " would print as blank boxes; write it another way"))
+            start = None
+    return problems
+
+
+def _place_of(text: texts.Text, index: int) -> Location:
+    """Where the character at ``index`` of the text stands in its file: found from the
+    scalar's start, so quotes, escapes and block scalars are all counted right."""
+    at, character = text.at, text.value[index]
+    occurrence = text.value[: index + 1].count(character)
+    try:
+        lines = Path(at.file).read_text(encoding="utf-8-sig").split("\n")
+    except OSError:
+        return at
+    line, start = at.line - 1, at.column - 1
+    while line < len(lines):
+        column = lines[line].find(character, start)
+        while column >= 0:
+            occurrence -= 1
+            if occurrence == 0:
+                return Location(at.file, line + 1, column + 1)
+            column = lines[line].find(character, column + 1)
+        line, start = line + 1, 0
+    return at
+
+
+def runs(text: str) -> list[str]:
+    """The pieces a line can break between, as a table cell breaks them: at spaces, and
+    beside a Japanese (full-width) character unless kinsoku forbids it; a figure, a word
+    or a URL is one piece."""
+    pieces, run = [], ""
+    for character in text:
+        if character.isspace():
+            pieces.append(run)
+            run = ""
+            continue
+        if run and (_wide(character) or _wide(run[-1])) and character not in NO_BREAK_BEFORE \
+                and run[-1] not in NO_BREAK_AFTER:
+            pieces.append(run)
+            run = ""
+        run += character
+    pieces.append(run)
+    return [piece for piece in pieces if piece]
+
+
+def _wide(character: str) -> bool:
+    return unicodedata.east_asian_width(character) in "WF"
+
+
+def _run_problems(text: texts.Text) -> list[Problem]:
+    longest = max(runs(text.value), key=len, default="")
+    if len(longest) <= LONGEST_RUN:
+        return []
+    return [Problem(_place_of(text, text.value.index(longest)), "",
+                    f"{len(longest):,} characters without a space or a Japanese character ('{longest[:20]}…'): no line"
+                    f" can break in them; at most {LONGEST_RUN:,} print (break the text with spaces)")]
+
+
+def _widest(cells: list[str], size_pt: float, fonts: _Fonts) -> tuple[float, str]:
+    """The narrowest a column of these cells can be, and the piece that decides it."""
+    pieces = [(fonts.width_mm(piece, size_pt), piece) for cell in cells for piece in runs(cell)]
+    return max(pieces, default=(0.0, ""))
+
+
+def _table_problems(table: model.Table, path: str, fonts: _Fonts) -> list[Problem]:
+    columns = max([len(table.head), *map(len, table.rows)], default=0)
+    widest = [_widest([cells[column] for cells in (table.head, *table.rows) if column < len(cells)], TABLE_PT, fonts)
+              for column in range(columns)]
+    needed = sum(width + CELL_MM for width, _ in widest)
+    if needed <= COLUMN_MM:
+        return []
+    width, piece = max(widest)
+    return [Problem(table.at, f"{path}.table",
+                    f"the table is too wide for its column: its {columns} columns need at least {needed:.0f} mm and"
+                    f" the column is {COLUMN_MM:.0f} mm wide{f' (its widest piece, {piece!r}, takes {width:.1f} mm)' if len(piece) > 1 else ''};"
+                    " split the table, or give it fewer or narrower columns")]
+
+
+def _kpi_problems(kpi: model.Kpi, path: str, fonts: _Fonts) -> list[Problem]:
+    years = len(kpi.target_years)
+    # As the template prints them: years bracketed, （R5）, beside the heading or the figure.
+    headings = [kpi.base_label + eras.bracketed(kpi.base_year), *map(eras.bracketed, kpi.target_years)]
+    figures = []
+    for item in kpi.items:
+        own_years = item.target_years or ("",) * len(item.targets)
+        figures += [item.base + eras.bracketed(item.base_year),
+                    *(value + eras.bracketed(year) for value, year in zip(item.targets, own_years))]
+
+    def overflow(count: int) -> tuple[float, float, str]:
+        """With ``count`` target years: the widest piece, the width of a figure's column, the piece."""
+        many = count >= MANY_TARGETS
+        width, piece = max(_widest(headings, MANY_PT if many else TABLE_PT, fonts),
+                           _widest(figures, MANY_PT if many else FIGURE_PT, fonts))
+        return width, COLUMN_MM * (MANY_FIGURES_SHARE if many else FIGURES_SHARES.get(count, FIGURES_SHARE)) / (count + 1) - CELL_MM, piece
+
+    width, each, piece = overflow(years)
+    if width <= each:
+        return []
+    fitting = max((count for count in range(1, years) if overflow(count)[0] <= overflow(count)[1]), default=0)
+    return [Problem(kpi.at, f"{path}.kpi",
+                    f"{years} target years do not fit the column: '{piece}' takes {width:.1f} mm and each year's"
+                    f" column has {each:.1f} mm; figures this wide fit {fitting} target years a table (split the"
+                    " years over two tables)")]
