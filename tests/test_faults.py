@@ -280,14 +280,14 @@ def test_lint_findings_name_the_line_and_column_of_their_scalar():
 # no vendored font has.
 
 def test_what_the_pages_cannot_print_is_reported_at_validation():
-    result = run("validate", "--source", "tests/fixtures/bad/limits/source")
+    result = run("validate", "--source", "tests/fixtures/limits/unprintable/source")
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.output.splitlines() == (FIXTURES / "bad" / "limits" / "expected.txt").read_text(
+    assert result.output.splitlines() == (FIXTURES / "limits" / "unprintable" / "expected.txt").read_text(
         encoding="utf-8").splitlines()
 
 
 def test_the_widest_tables_that_fit_print_inside_their_column_with_every_figure_whole(tmp_path):
-    target = build.build(build.Project.at(ROOT, FIXTURES / "good" / "wide" / "source"), tmp_path / "wide.pdf",
+    target = build.build(build.Project.at(ROOT, FIXTURES / "limits" / "widest" / "source"), tmp_path / "wide.pdf",
                          options=build.Options(stamp=False, jobs=1))
     page = read_pages(target)[0]
     draft = column_text(page, "draft")
