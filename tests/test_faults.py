@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from strategy_pdf import build, limits, parse, pdf, revisions
 from strategy_pdf.cli import main
-from strategy_pdf.errors import SourceError, display_path
+from strategy_pdf.errors import RenderError, SourceError, display_path
 from strategy_pdf.loader import load_bytes
 
 from .conftest import FIXTURES, ROOT, git
@@ -298,3 +298,15 @@ def test_the_widest_tables_that_fit_print_inside_their_column_with_every_figure_
 
 def test_limits_find_no_problem_in_the_real_document():
     assert limits.check(parse.load_document(ROOT / "source"), ROOT / "fonts") == []
+
+
+# 17. A refused image says why.
+
+def test_a_refused_image_says_why(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(GOOD, source)
+    (source / "figures" / "system.svg").write_text("<svg this is not\n", encoding="utf-8")
+    with pytest.raises(RenderError) as caught:
+        build.build(build.Project(ROOT, source), tmp_path / "x.pdf", options=build.Options(jobs=1, stamp=False))
+    assert "figures/system.svg': ParseError: not well-formed (invalid token): line 1, column 10" in str(caught.value)
+    assert not (tmp_path / "x.pdf").exists()

@@ -54,7 +54,14 @@ def _warnings_as_errors():
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            collected.append(record.getMessage())
+            message = record.getMessage()
+            # An image WeasyPrint refuses is logged as "Failed to load image at …: " with an
+            # empty error; its reason is that error's cause.
+            arguments = record.args if isinstance(record.args, tuple) else ()
+            cause = next((arg.__cause__ for arg in arguments if isinstance(arg, BaseException) and arg.__cause__), None)
+            if cause is not None and message.endswith(": "):
+                message += f"{type(cause).__name__}: {cause}"
+            collected.append(message)
 
     logger = logging.getLogger("weasyprint")
     handler = Collect(level=logging.WARNING)
