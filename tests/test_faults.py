@@ -7,7 +7,10 @@ import errno
 import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -310,3 +313,41 @@ def test_a_refused_image_says_why(tmp_path):
         build.build(build.Project(ROOT, source), tmp_path / "x.pdf", options=build.Options(jobs=1, stamp=False))
     assert "figures/system.svg': ParseError: not well-formed (invalid token): line 1, column 10" in str(caught.value)
     assert not (tmp_path / "x.pdf").exists()
+
+
+# 9. No renderer outlives the build, however it ends.
+
+def _processes_in_group(group: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                # Fields after the command's closing parenthesis: state, ppid, pgrp, …; a zombie
+                # (Z) has ended, and waits only for a PID 1 that may not reap it.
+                state, _, process_group = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+                if int(process_group) == group and state != "Z":
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
+@pytest.mark.parametrize("after, signal_number", [(1, signal.SIGKILL), (3, signal.SIGTERM), (5, signal.SIGKILL)])
+def test_a_killed_build_leaves_no_process_and_no_output(tmp_path, after, signal_number):
+    target = tmp_path / "out" / "comparison.pdf"
+    # Its own session: the build and every process it starts share a process group to look for.
+    build_process = subprocess.Popen([sys.executable, "-c", "from strategy_pdf.cli import main; main()", "build", "-q", "-o", str(target)],
+                                     cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+    time.sleep(after)
+    build_process.send_signal(signal_number)
+    build_process.wait()
+    deadline = time.monotonic() + 20
+    while _processes_in_group(build_process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _processes_in_group(build_process.pid)
+    for pid in left:  # never leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+    assert not target.exists() and (not target.parent.exists() or not any(target.parent.iterdir()))

@@ -14,11 +14,14 @@ What the processes say to each other is in ``protocol``; the meetings are ``MEET
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import traceback
 from dataclasses import dataclass
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable
 
@@ -40,7 +43,7 @@ class Renderers:
         ours, theirs = context.Pipe()
         self._pool = Channel(ours)
         # Not a daemon: daemons may not start processes of their own.
-        self._process = context.Process(target=_pool, args=(roots, stylesheets, Channel(theirs)))
+        self._process = context.Process(target=_pool, args=(roots, stylesheets, Channel(theirs), ours, os.getpid()))
         self._process.start()
         theirs.close()
         self._job_sent = False
@@ -74,7 +77,12 @@ class Renderers:
                     raise RenderError(f"the renderer stopped (exit code {self._process.exitcode})")
 
 
-def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], build: Channel) -> None:
+def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], build: Channel, builds_end: Connection,
+          build_pid: int) -> None:
+    _end_with_parent(build_pid)
+    # The fork copied the build's end of the pipe too: closed here, the pipe reads as closed
+    # once the build is gone, however it went.
+    builds_end.close()
     try:
         styles = pdf.load_styles(stylesheets, roots)
         pdf.render_pdf(_WARM_UP, roots, styles=styles)
@@ -91,7 +99,7 @@ def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], build: Channel
     try:
         for html, title in zip(job.htmls, job.titles, strict=True):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_renderer, args=(html, roots, styles, Channel(theirs), job.progress),
+            process = context.Process(target=_renderer, args=(html, roots, styles, Channel(theirs), job.progress, os.getpid()),
                                       daemon=True)
             process.start()
             theirs.close()
@@ -114,6 +122,20 @@ def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], build: Channel
             part.process.join()
     build.close()
     os._exit(0)  # nothing to tear down that the build needs: leave the core to it
+
+
+def _end_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent ends, even by SIGKILL, which runs
+    no clean-up (Linux: a parent-death signal; elsewhere the closed pipe is what they see). A
+    parent that is already gone leaves nothing to render for."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 class _Abandoned(Exception):
@@ -201,7 +223,9 @@ def _coordinate(parts: list[_Part], build: Channel, report: bool) -> list[pdf.Pd
     return [results[index] for index in range(count)]
 
 
-def _renderer(html: str, roots: tuple[Path, ...], styles: pdf.Styles, pool: Channel, report: bool) -> None:
+def _renderer(html: str, roots: tuple[Path, ...], styles: pdf.Styles, pool: Channel, report: bool,
+              pool_pid: int) -> None:
+    _end_with_parent(pool_pid)
     try:
         # The two meetings, each a question the hook asks and waits on (see MEETINGS).
         with hooks.numbered_on(lambda pages: pool.ask(PagesCounted(pages)).offset), \
