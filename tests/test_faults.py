@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from strategy_pdf import build, limits, parse, pdf, revisions
+from strategy_pdf import build, limits, parallel, parse, pdf, render, revisions
 from strategy_pdf.cli import main
 from strategy_pdf.errors import RenderError, SourceError, display_path
 from strategy_pdf.loader import load_bytes
@@ -351,3 +351,20 @@ def test_a_killed_build_leaves_no_process_and_no_output(tmp_path, after, signal_
         os.kill(pid, signal.SIGKILL)
     assert left == []
     assert not target.exists() and (not target.parent.exists() or not any(target.parent.iterdir()))
+
+
+# 10. --jobs 1000 on a document of many page breaks starts no more renderers than a fixed cap.
+
+def test_many_jobs_start_no_more_renderers_than_the_cap(tmp_path, monkeypatch):
+    rows = "".join(f"  - id: page-{number}\n    draft: {number}ページ目の段落。\n    break: page\n" for number in range(12))
+    source = document_with(tmp_path, "[pages]", {"pages.yaml": f"title: 頁\nrows:\n{rows}"})
+    for name in ("basics.yaml", "goal.yaml"):
+        (source / name).unlink()
+    started: list[int] = []
+    render_parts = parallel.Renderers.render
+    monkeypatch.setattr(parallel.Renderers, "render",
+                        lambda self, htmls, *rest: started.append(len(htmls)) or render_parts(self, htmls, *rest))
+    target = build.build(build.Project.at(ROOT, source), tmp_path / "x.pdf",
+                         options=build.Options(jobs=1000, stamp=False))
+    assert started == [render.MOST_PARTS]
+    assert len(read_pages(target)) >= 12

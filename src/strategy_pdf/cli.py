@@ -77,7 +77,7 @@ def main() -> None:
 @click.option("--no-lint", is_flag=True, help="Skip the lint (make pdf lints in its first build only).")
 @click.option("--parts", "--jobs", "-j", "parts", type=click.IntRange(min=0), default=0,
               help="Cut the comparison into N parts, each rendered in its own process at once (--jobs is the"
-                   " old name) [default: 3, more for a longer document; 1: one piece].")
+                   " old name) [default: 3, more for a longer document; at most 8; 1: one piece].")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and the output path.")
 def build_command(source: Path | None, output: str | None, output_format: str, pdfs: tuple[Path, ...],
                   layout: str, marks: str,
