@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from strategy_pdf import build, limits, parallel, parse, pdf, render, revisions
+from strategy_pdf import build, engine, limits, paginate, parse, revisions
+from strategy_pdf.engine import output
 from strategy_pdf.cli import main
 from strategy_pdf.errors import RenderError, SourceError, display_path
 from strategy_pdf.loader import load_bytes
@@ -110,7 +111,7 @@ def test_a_document_without_rows_says_what_is_missing(tmp_path):
 
 def test_an_empty_chapter_beside_others_builds(tmp_path):
     source = document_with(tmp_path, "[basics, empty, goal]", {"empty.yaml": "title: 空の章\nrows: []\n"})
-    html = build.html_of(build.Project.at(ROOT, source))
+    html = build.whole_html(build.Project.at(ROOT, source))
     assert "創業支援を行います。" in html  # the chapters after the empty one are there
 
 
@@ -137,7 +138,7 @@ class _FullDisk:
 def test_a_full_disk_leaves_the_previous_output_whole(tmp_path, monkeypatch, command):
     target = tmp_path / "out.txt"
     target.write_text("the good export of yesterday", encoding="utf-8")
-    monkeypatch.setattr(pdf.os, "fdopen", _FullDisk)
+    monkeypatch.setattr(output.os, "fdopen", _FullDisk)
     result = run(*command, "--source", str(GOOD), "-o", str(target))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output.strip().splitlines()[-1] == f"cannot write {target}: No space left on device"
@@ -168,7 +169,7 @@ def test_an_output_folder_is_refused_for_a_file_format(tmp_path):
 
 def test_sources_of_a_project_build_from_any_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = run("build", "--source", str(GOOD), "--jobs", "1", "-q", "-o", "x.pdf")
+    result = run("build", "--source", str(GOOD), "--parts", "1", "-q", "-o", "x.pdf")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
     assert build.Project.of(GOOD).root == ROOT and build.Project.of(None).root == tmp_path
@@ -291,7 +292,7 @@ def test_what_the_pages_cannot_print_is_reported_at_validation():
 
 def test_the_widest_tables_that_fit_print_inside_their_column_with_every_figure_whole(tmp_path):
     target = build.build(build.Project.at(ROOT, FIXTURES / "limits" / "widest" / "source"), tmp_path / "wide.pdf",
-                         options=build.Options(stamp=False, jobs=1))
+                         options=build.Options(stamp=False, parts=1))
     page = read_pages(target)[0]
     draft = column_text(page, "draft")
     assert draft.count("13,000") == 8 and draft.count("12,345") == 5 and draft.count("7,000") == 2
@@ -310,7 +311,7 @@ def test_a_refused_image_says_why(tmp_path):
     shutil.copytree(GOOD, source)
     (source / "figures" / "system.svg").write_text("<svg this is not\n", encoding="utf-8")
     with pytest.raises(RenderError) as caught:
-        build.build(build.Project(ROOT, source), tmp_path / "x.pdf", options=build.Options(jobs=1, stamp=False))
+        build.build(build.Project(ROOT, source), tmp_path / "x.pdf", options=build.Options(parts=1, stamp=False))
     assert "figures/system.svg': ParseError: not well-formed (invalid token): line 1, column 10" in str(caught.value)
     assert not (tmp_path / "x.pdf").exists()
 
@@ -353,18 +354,18 @@ def test_a_killed_build_leaves_no_process_and_no_output(tmp_path, after, signal_
     assert not target.exists() and (not target.parent.exists() or not any(target.parent.iterdir()))
 
 
-# 10. --jobs 1000 on a document of many page breaks starts no more renderers than a fixed cap.
+# 10. --parts 1000 on a document of many page breaks starts no more renderers than a fixed cap.
 
-def test_many_jobs_start_no_more_renderers_than_the_cap(tmp_path, monkeypatch):
+def test_many_parts_start_no_more_renderers_than_the_cap(tmp_path, monkeypatch):
     rows = "".join(f"  - id: page-{number}\n    draft: {number}ページ目の段落。\n    break: page\n" for number in range(12))
     source = document_with(tmp_path, "[pages]", {"pages.yaml": f"title: 頁\nrows:\n{rows}"})
     for name in ("basics.yaml", "goal.yaml"):
         (source / name).unlink()
     started: list[int] = []
-    render_parts = parallel.Renderers.render
-    monkeypatch.setattr(parallel.Renderers, "render",
+    render_parts = engine.Renderers.render
+    monkeypatch.setattr(engine.Renderers, "render",
                         lambda self, htmls, *rest: started.append(len(htmls)) or render_parts(self, htmls, *rest))
     target = build.build(build.Project.at(ROOT, source), tmp_path / "x.pdf",
-                         options=build.Options(jobs=1000, stamp=False))
-    assert started == [render.MOST_PARTS]
+                         options=build.Options(parts=1000, stamp=False))
+    assert started == [paginate.MOST_PARTS]
     assert len(read_pages(target)) >= 12
