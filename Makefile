@@ -10,10 +10,10 @@ CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: pdf council review-copy print-shop since changes html site test fuzz golden schema validate lint artifacts bench clean
 
-# The lint runs once, in the first build: both builds read the same sources.
+# Both PDFs in one process: the sources read and linted once, the two layouts' parts rendered
+# at once, and parts unchanged since the last build reused from build/cache.
 pdf: $(STAMP)
-	@$(BIN)/strategy-pdf build --layout comparison --output build/comparison.pdf
-	@$(BIN)/strategy-pdf build --layout draft --output build/draft.pdf --no-lint
+	@$(BIN)/strategy-pdf build --layout comparison --layout draft --output build/
 
 # The copies of the comparison besides the official draft (make pdf); README, Outputs.
 # The council's: 資料番号 and meeting at the top right (document.yaml's meeting; add the date

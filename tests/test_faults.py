@@ -257,18 +257,18 @@ def test_make_artifacts_outside_git_says_why_and_names_nothing(tmp_path):
     assert not (tmp_path / "build" / "artifacts").exists()
 
 
-# 5. watch's part cache keys on everything a part reads, images included.
+# 5. The part cache keys on everything a part reads, images included.
 
-def test_rebuild_by_part_renders_a_part_again_when_its_image_changes(tmp_path):
+def test_rebuild_renders_a_part_again_when_its_image_changes(tmp_path):
     source = tmp_path / "source"
     shutil.copytree(GOOD, source)
-    project, cache, target = build.Project(ROOT, source), {}, tmp_path / "out.pdf"
-    options = build.Options(stamp=False)
-    assert build.build_by_part(project, target, options, cache) == 2
+    project, cache, target = build.Project(ROOT, source), tmp_path / "cache", tmp_path / "out.pdf"
+    options = build.Options(stamp=False, parts=2)
+    assert build.build_pdfs(project, ((options, target),), cache=cache)[0].reused == 0
     image = source / "figures" / "system.svg"
     image.write_text(image.read_text(encoding="utf-8").replace("</svg>", '<rect width="5" height="5"/></svg>'),
                      encoding="utf-8")
-    assert build.build_by_part(project, target, options, cache) == 1  # the part with the figure
+    assert build.build_pdfs(project, ((options, target),), cache=cache)[0].reused == 1  # not the part with the figure
 
 
 # 18. Every lint finding names the line and column of the scalar that holds it.
@@ -362,9 +362,9 @@ def test_many_parts_start_no_more_renderers_than_the_cap(tmp_path, monkeypatch):
     for name in ("basics.yaml", "goal.yaml"):
         (source / name).unlink()
     started: list[int] = []
-    render_parts = engine.Renderers.render
-    monkeypatch.setattr(engine.Renderers, "render",
-                        lambda self, htmls, *rest: started.append(len(htmls)) or render_parts(self, htmls, *rest))
+    render_together = engine.render_together
+    monkeypatch.setattr(engine, "render_together",
+                        lambda work, *rest: started.extend(len(job.htmls) for _, job, _ in work) or render_together(work, *rest))
     target = build.build(build.Project.at(ROOT, source), tmp_path / "x.pdf",
                          options=build.Options(parts=1000, stamp=False))
     assert started == [paginate.MOST_PARTS]

@@ -4,13 +4,13 @@ check-current."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import hashlib
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
 from . import (actuals, adoption, annotate, answers, engine, kpis, limits, lint, model, paginate, parse, render,
                review, revisions, site, summary, wordexport, wordimport)
@@ -45,6 +45,11 @@ class Project:
         holder = next((folder for folder in source.resolve().parents
                        if (folder / "styles").is_dir() and (folder / engine.pdf.FONTS_DIR).is_dir()), Path.cwd())
         return cls.at(holder, source)
+
+    @property
+    def cache(self) -> Path:
+        """Where parts rendered by one build are kept for the next (make clean empties it)."""
+        return self.root / "build" / "cache"
 
     def stylesheets(self, layout: str, print_marks: bool, binding: bool = False) -> tuple[Path, ...]:
         names = ["fonts.css", "base.css", {"comparison": "comparison.css", "review": "review.css"}.get(layout, "single.css")]
@@ -119,15 +124,20 @@ class _Prepared:
     review: review.Review | None = None   # the review layout's, judged on the parsed document
 
 
-def _prepare(project: Project, options: Options, linted: Callable[[answers.Report], None] | None = None,
-             strict: bool = False) -> _Prepared:
+def _loaded(project: Project, linted: Callable[[answers.Report], None] | None = None,
+            strict: bool = False) -> model.Document:
+    """The sources loaded, and linted when asked (the report to ``linted``)."""
     document = load(project)
-    # The review reads actuals and targets from the document as parsed, before any mark.
-    judged = review.review(document) if options.layout == "review" else None
     if linted is not None or strict:
         report = _checked(project, document, strict)
         if linted is not None:
             linted(report)
+    return document
+
+
+def _prepare(project: Project, options: Options, document: model.Document) -> _Prepared:
+    # The review reads actuals and targets from the document as parsed, before any mark.
+    judged = review.review(document) if options.layout == "review" else None
     document = _edition(document, options)
     earlier = revisions.load_document_at(project.source, options.since) if options.since else None
     records = render.appendix(document, options.layout)
@@ -155,8 +165,8 @@ def _marks(options: Options) -> str:
     return options.marks if options.layout == "comparison" else "none"
 
 
-def _html(project: Project, options: Options, prepared: _Prepared,
-            first_page: int = 1, part: paginate.Part | None = None, linked_styles: bool = True) -> str:
+def _html(project: Project, options: Options, prepared: _Prepared, part: paginate.Part | None = None,
+          linked_styles: bool = True, toc_pages: Mapping[str, str] | None = None) -> str:
     return render.render_html(
         prepared.document, project.stylesheets(*options.styles) if linked_styles else (), project.source,
         layout=options.layout,
@@ -166,8 +176,8 @@ def _html(project: Project, options: Options, prepared: _Prepared,
         since=options.since,
         stamp=prepared.stamp,
         created=prepared.created,
-        first_page=first_page,
         part=part,
+        toc_pages=toc_pages,
         review=prepared.review,
     )
 
@@ -175,55 +185,121 @@ def _html(project: Project, options: Options, prepared: _Prepared,
 def whole_html(project: Project, options: Options = Options()) -> str:
     """The sources as one HTML page: what ``--format html`` writes, and what a one-piece
     render prints (the parts rendered side by side are cut from the same document)."""
-    prepared = _prepare(project, options)
-    return _html(project, options, prepared)
+    return _html(project, options, _prepare(project, options, load(project)))
+
+
+@dataclass(frozen=True)
+class Built:
+    """A PDF written, and how: in how many parts, how many of them reused from the cache."""
+
+    path: Path
+    parts: int                 # 1: rendered in one piece
+    reused: int = 0
 
 
 def build(project: Project, output: Path, output_format: str = "pdf", options: Options = Options(),
           progress: Callable[[str], None] | None = None, linted: Callable[[answers.Report], None] | None = None,
-          strict: bool = False, pdfs: tuple[Path, ...] = site.DEFAULT_PDFS) -> Path:
+          strict: bool = False, pdfs: tuple[Path, ...] = site.DEFAULT_PDFS, cache: Path | None = None) -> Path:
     """Load, lint (the report to ``linted``; with ``strict`` findings not answered fail),
     annotate, render, write: a PDF, the HTML it is made from, a Word document (docx), or the
-    site (``output`` a folder), which links and copies ``pdfs``."""
+    site (``output`` a folder), which links and copies ``pdfs``. A PDF rendered in parts
+    reuses the parts kept in ``cache`` that are unchanged, and keeps its own there."""
+    if output_format == "pdf":
+        return build_pdfs(project, ((options, output),), progress, linted, strict, cache)[0].path
     if output_format == "site":
         return build_site(project, output, options, pdfs, linted, strict)
     engine.check_writable(output)
+    prepared = _prepare(project, options, _loaded(project, linted, strict))
     if output_format == "html":
-        prepared = _prepare(project, options, linted, strict)
         engine.write_atomically(_html(project, options, prepared).encode("utf-8"), output)
         return output
     if output_format == "docx":
         if options.layout not in wordexport.LAYOUTS:
             raise StrategyPdfError(f"--format docx writes the layouts {', '.join(wordexport.LAYOUTS)}; "
                                    f"the {options.layout} layout is a PDF only")
-        prepared = _prepare(project, options, linted, strict)
         engine.write_atomically(wordexport.write_docx(prepared.document, options.layout, project.source,
                                                    underline_note=_marks(options) != "none", since=options.since,
                                                    stamp=prepared.stamp, created=prepared.created), output)
         return output
+    raise StrategyPdfError(f"no output format {output_format!r}")
+
+
+def build_pdfs(project: Project, targets: Sequence[tuple[Options, Path]],
+               progress: Callable[[str], None] | None = None, linted: Callable[[answers.Report], None] | None = None,
+               strict: bool = False, cache: Path | None = None) -> list[Built]:
+    """PDFs of the same sources, each with its options (its layout), in one process: the
+    sources loaded and linted once, the layouts cut into parts rendered all at once (one
+    piece for what cannot be cut, see _renders_in_parts), each PDF written atomically."""
+    for _, output in targets:
+        engine.check_writable(output)
     roots = (project.root, project.source)
-    if not _renders_in_parts(options):
-        prepared = _prepare(project, options, linted, strict)
-        pdf = engine.render_pdf(_html(project, options, prepared), roots, options.pdf_variant, progress)
-    else:
+    with contextlib.ExitStack() as stack:
         # The renderers start first: they load WeasyPrint while the sources are parsed here.
-        with engine.Renderers(roots, project.stylesheets(*options.styles)) as renderers:
-            prepared = _prepare(project, options, linted, strict)
-            parts = paginate.parts(prepared.document, _part_count(options, prepared.document))
-            pdf = renderers.render([_html(project, options, prepared, part=part, linked_styles=False)
-                                    for part in parts],
-                                   [part.title for part in parts], progress)
-    engine.write_atomically(pdf.data, output)
-    return output
+        renderers = {index: stack.enter_context(engine.Renderers(roots, project.stylesheets(*options.styles)))
+                     for index, (options, _) in enumerate(targets) if _renders_in_parts(options)}
+        document = _loaded(project, linted, strict)
+        whole: dict[int, engine.Pdf] = {}
+        work: dict[int, engine.Work] = {}
+        for index, (options, _) in enumerate(targets):
+            prepared = _prepare(project, options, document)
+            if index in renderers:
+                work[index] = _job(project, options, prepared, renderers[index], cache, progress is not None)
+            else:
+                whole[index] = engine.render_pdf(_html(project, options, prepared), roots, options.pdf_variant, progress)
+        rendered = dict(zip(work, engine.render_together(list(work.values()), progress)))
+        built = []
+        for index, (_, output) in enumerate(targets):
+            if index in whole:
+                engine.write_atomically(whole[index].data, output)
+                built.append(Built(output, 1))
+            else:
+                engine.write_atomically(rendered[index].pdf.data, output)
+                built.append(Built(output, len(work[index][1].htmls), rendered[index].reused))
+    return built
+
+
+def _job(project: Project, options: Options, prepared: _Prepared, renderers: engine.Renderers,
+         cache: Path | None, progress: bool) -> engine.Work:
+    """A layout's parts for its renderers: their HTML, titles and images, and, for a text
+    alone, how to write its contents page once the pages of its headings are known."""
+    parts = paginate.parts(prepared.document, _part_count(options, prepared.document), options.layout)
+    contents = next((part for part in parts if part.contents), None)
+
+    def contents_html(pages: Mapping[str, int]) -> str:
+        return _html(project, options, prepared, contents, linked_styles=False,
+                     toc_pages={entry.anchor: str(_page_of(pages, entry)) for entry in _toc(prepared, options)})
+
+    htmls = [_html(project, options, prepared, part, linked_styles=False,
+                   toc_pages={entry.anchor: _STAND_IN_PAGE for entry in _toc(prepared, options)} if part.contents else None)
+             for part in parts]
+    job = engine.Job(tuple(htmls), tuple(part.title for part in parts), progress,
+                     tuple(_images_of(project, part) for part in parts), cache, contents is not None)
+    return renderers, job, contents_html if contents is not None else None
+
+
+# What the contents page prints for a heading's page while the pages are being counted: as
+# wide as the real numbers of a document up to 99 pages, so that it takes the same lines.
+_STAND_IN_PAGE = "00"
+
+
+def _toc(prepared: _Prepared, options: Options) -> tuple[render.TocEntry, ...]:
+    return render.toc_entries(prepared.document, options.layout)
+
+
+def _page_of(pages: Mapping[str, int], entry: render.TocEntry) -> int:
+    if entry.anchor not in pages:
+        raise StrategyPdfError(f"the contents lists 「{entry.text}」, but no part printed its heading #{entry.anchor}")
+    return pages[entry.anchor]
 
 
 def build_site(project: Project, output: Path, options: Options, pdfs: tuple[Path, ...],
                linted: Callable[[answers.Report], None] | None = None, strict: bool = False) -> Path:
     """The web edition: the draft as it reads and the comparison with its marks, from one
     set of sources; the layout option does not apply (the site has both)."""
-    marked = _prepare(project, dataclasses.replace(options, layout="comparison"), linted, strict)
+    document = _loaded(project, linted, strict)
+    marked = _prepare(project, dataclasses.replace(options, layout="comparison"), document)
     plain = _prepare(project, dataclasses.replace(options, layout="draft", since=None, collapse_unchanged=False,
-                                                  stamp=False))
+                                                  stamp=False), document)
     return site.write_site(output, plain.document, marked.document, plain.kpis, marked.stamp,
                            project.root, project.source, pdfs,
                            underline_note=options.marks != "none", since=options.since)
@@ -234,72 +310,45 @@ def _part_count(options: Options, document: model.Document) -> int:
     document is ever cut into. A fixed cap, not the machine's cores: how the document is cut
     decides the PDF's bytes, and 200 renderers (a part per page break) took 4.4 GB and five
     times as long on two cores."""
-    return min(options.parts, paginate.MOST_PARTS) if options.parts else paginate.part_count(document)
+    return min(options.parts, paginate.MOST_PARTS) if options.parts else paginate.part_count(document, options.layout)
 
 
 def _renders_in_parts(options: Options) -> bool:
-    """The comparison is rendered in parts, side by side, cut at its forced page breaks.
-    Not a text alone (its contents page needs the page of every heading) nor an
-    archival or tagged PDF (written whole by WeasyPrint), nor in one part, nor with a
-    binding margin (a part would count its own left and right pages)."""
-    return options.layout == "comparison" and not options.pdf_variant and options.parts != 1 and not options.binding
+    """The comparison and a text alone are rendered in parts, side by side, cut at their
+    forced page breaks. Not the review (one table of its own), nor an archival or tagged
+    PDF (written whole by WeasyPrint), nor in one part, nor with a binding margin (a part
+    would count its own left and right pages)."""
+    return (options.layout in model.TEXT_LAYOUTS and not options.pdf_variant and options.parts != 1
+            and not options.binding)
 
 
-def build_by_part(project: Project, output: Path, options: Options, cache: dict[str, engine.Pdf]) -> int:
-    """The comparison rendered one part at a time (the runs between its forced page breaks),
-    each reused from ``cache`` while its HTML and the styles are unchanged, then joined;
-    returns how many parts were rendered. Each part's pages are numbered on from the last, so
-    the pages are those of a full build: this is watch's rebuild."""
-    prepared = _prepare(project, options)
-    styles = "".join(path.read_text(encoding="utf-8") for path in project.stylesheets(options.layout, False))
-    parts = paginate.parts(prepared.document)
-    rendered, used, first_page, rendered_count = [], set(), 1, 0
-    for part in parts:
-        html = _html(project, options, prepared, first_page=first_page, part=part)
-        key = hashlib.sha256((html + styles).encode("utf-8") + _images_of(project, part)).hexdigest()
-        if key not in cache:
-            cache[key] = engine.render_pdf(html, (project.root, project.source))
-            rendered_count += 1
-        used.add(key)
-        rendered.append(cache[key])
-        first_page += cache[key].pages
-    for stale in set(cache) - used:
-        del cache[stale]
-    engine.write_atomically(engine.join(rendered), output)
-    return rendered_count
-
-
-def _images_of(project: Project, part: paginate.Part) -> bytes:
-    """What a part reads besides its HTML and the styles: the image files of its figures."""
-    images = sorted({block.image for chapter in part.chapters for row in chapter.rows
-                     for block in row.draft + row.current if isinstance(block, model.Figure) and block.image})
-    files = [project.source / image for image in images]
-    # An image removed since the sources were read: the render reports it.
-    return b"".join(hashlib.sha256(path.read_bytes() if path.is_file() else b"").digest() for path in files)
+def _images_of(project: Project, part: paginate.Part) -> tuple[Path, ...]:
+    """What a part shows besides its HTML and the styles: the image files of its figures."""
+    return tuple(project.source / image for image in sorted(
+        {block.image for chapter in part.chapters for row in chapter.rows
+         for block in row.draft + row.current if isinstance(block, model.Figure) and block.image}))
 
 
 def watch(project: Project, output: Path, options: Options, report: Callable[[str], None],
-          stop: threading.Event | None = None) -> None:
+          stop: threading.Event | None = None, cache: Path | None = None) -> None:
     """Build, then rebuild whenever a source or style changes, until ``stop`` is set (or
-    Ctrl-C). The process stays warm between builds and, for the comparison, keeps each
-    part's rendering to reuse while it is unchanged; each PDF replaces the last atomically,
-    and a failed build is reported while the last good PDF stays in place."""
+    Ctrl-C). Each build reuses the parts the last one rendered that are unchanged (the
+    project's part cache), so it renders only what an edit touched; each PDF replaces the
+    last atomically, and a failed build is reported while the last good PDF stays in place.
+    ``cache``: another folder for the parts than the project's."""
     import watchfiles
 
-    cache: dict[str, engine.Pdf] = {}
+    # Imported once here, WeasyPrint is already loaded in every build's renderers.
+    engine.pdf.prepare_weasyprint(project.root)
 
     def attempt() -> None:
         start = time.perf_counter()
         try:
-            if options.layout == "comparison":
-                rendered = build_by_part(project, output, options, cache)
-                detail = f", {rendered} of {len(cache)} parts rendered"
-            else:
-                build(project, output, options=options)
-                detail = ""
+            built, = build_pdfs(project, ((options, output),), cache=cache or project.cache)
         except StrategyPdfError as error:
             report(f"build failed, {output} unchanged:\n{error}")
         else:
+            detail = f", {built.parts - built.reused} of {built.parts} parts rendered" if built.parts > 1 else ""
             report(f"{output} built in {time.perf_counter() - start:.1f} s{detail}")
 
     attempt()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dataclasses
 import os
 import shutil
 import sys
@@ -12,7 +13,7 @@ import click
 
 from . import __version__
 from .annotate import MARK_MODES
-from .build import (PDF_VARIANTS, Options, Project, adopt, build, changes, check, check_current, export_kpi_workbook,
+from .build import (PDF_VARIANTS, Options, Project, adopt, build, build_pdfs, changes, check, check_current, export_kpi_workbook,
                     export_kpis, import_actuals, import_document, validate, watch, write_kpis)
 from .model import LAYOUTS, Meeting
 from .site import DEFAULT_PDFS
@@ -52,8 +53,10 @@ def main() -> None:
 @click.option("--pdf", "pdfs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="With --format site: a PDF to link and copy into the site, named after its layout "
                    "(repeatable) [default: build/comparison.pdf and build/draft.pdf, as make pdf writes them].")
-@click.option("--layout", type=click.Choice(LAYOUTS), default="comparison", show_default=True,
-              help="The comparison table, the draft alone (A4 portrait), the text in force alone, or the annual review of the KPIs (A4 landscape).")
+@click.option("--layout", "layouts", type=click.Choice(LAYOUTS), multiple=True, default=("comparison",), show_default=True,
+              help="The comparison table, the draft alone (A4 portrait), the text in force alone, or the annual review "
+                   "of the KPIs (A4 landscape). Repeated, the PDFs of all are built at once, --output then a folder "
+                   "(default build/) that gets LAYOUT.pdf of each.")
 @click.option("--marks", type=click.Choice(MARK_MODES), default="both", show_default=True,
               help="Underline changed wording on both columns, the draft only, or nowhere.")
 @click.option("--collapse-unchanged", is_flag=True,
@@ -76,34 +79,49 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Fail on lint findings not answered in the sources.")
 @click.option("--no-lint", is_flag=True, help="Skip the lint (make pdf lints in its first build only).")
 @click.option("--parts", "--jobs", "-j", "parts", type=click.IntRange(min=0), default=0,
-              help="Cut the comparison into N parts, each rendered in its own process at once (--jobs is the"
+              help="Cut each PDF into N parts, each rendered in its own process at once (--jobs is the"
                    " old name) [default: 3, more for a longer document; at most 8; 1: one piece].")
+@click.option("--no-cache", is_flag=True,
+              help="Render every part again rather than reuse those in build/cache that nothing has changed since.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and the output path.")
 def build_command(source: Path | None, output: str | None, output_format: str, pdfs: tuple[Path, ...],
-                  layout: str, marks: str,
+                  layouts: tuple[str, ...], marks: str,
                   collapse_unchanged: bool, since: str | None, print_marks: bool, pdf_variant: str | None,
                   no_stamp: bool, council: bool, document_number: str, meeting: str, meeting_date: str,
-                  kpi_appendix: bool | None, binding: bool, strict: bool, no_lint: bool, parts: int, quiet: bool) -> None:
-    """Build the comparison table, or one text alone; a line says how many lint findings are
-    left to look at, the last line where the file is."""
+                  kpi_appendix: bool | None, binding: bool, strict: bool, no_lint: bool, parts: int, no_cache: bool,
+                  quiet: bool) -> None:
+    """Build the comparison table, or one text alone, or several at once; a line says how
+    many lint findings are left to look at, the last lines where the files are."""
     if strict and no_lint:
         raise click.UsageError("--strict and --no-lint contradict each other: choose one")
+    layouts = tuple(dict.fromkeys(layouts))
+    if len(layouts) > 1 and output_format != "pdf":
+        raise click.UsageError(f"--format {output_format} writes one layout: give --layout once")
+    layout = layouts[0]
     given = Meeting(document_number, meeting, meeting_date)
     options = Options(layout=layout, marks=marks, collapse_unchanged=collapse_unchanged, since=since,
                       stamp=not no_stamp, print_marks=print_marks, pdf_variant=pdf_variant, parts=parts,
                       council=given if council or given != Meeting() else None,
                       kpi_appendix=kpi_appendix, binding=binding)
-    target = _output(output, Path("build/site") if output_format == "site" else Path("build") / f"{layout}.{output_format}",
-                     output_format)
+    project = Project.of(source)
     progress = None if quiet else _progress_line()
+    linted = None if quiet or no_lint else _summarise
     try:
-        path = build(Project.of(source), target, output_format, options,
-                     progress=progress, linted=None if quiet or no_lint else _summarise, strict=strict,
-                     pdfs=pdfs or DEFAULT_PDFS)
+        if len(layouts) > 1:
+            folder = _output(output, Path("build"), "site")
+            targets = tuple((dataclasses.replace(options, layout=name), folder / f"{name}.pdf") for name in layouts)
+            paths = [built.path for built in build_pdfs(project, targets, progress, linted, strict,
+                                                        None if no_cache else project.cache)]
+        else:
+            target = _output(output, Path("build/site") if output_format == "site" else Path("build") / f"{layout}.{output_format}",
+                             output_format)
+            paths = [build(project, target, output_format, options, progress=progress, linted=linted, strict=strict,
+                           pdfs=pdfs or DEFAULT_PDFS, cache=None if no_cache else project.cache)]
     finally:
         if progress is not None:
             progress.clear()
-    click.echo(path)
+    for path in paths:
+        click.echo(path)
 
 
 def _revision(value: str | None) -> str | None:

@@ -10,7 +10,8 @@ from .errors import Location
 
 # The documents a build prints: the 新旧対照表, the draft alone, the text in force alone
 # (these three print the document's text, and may end with its KPI list), and the annual review.
-TEXT_LAYOUTS = ("comparison", "draft", "current")
+SINGLE_LAYOUTS = ("draft", "current")  # one side alone, with a generated contents page
+TEXT_LAYOUTS = ("comparison", *SINGLE_LAYOUTS)
 LAYOUTS = (*TEXT_LAYOUTS, "review")
 
 FieldPath = tuple[Union[str, int], ...]  # a text's place inside its block: ("items", 0, "targets", 1)

@@ -1,5 +1,5 @@
-"""How the comparison falls into pages, estimated before WeasyPrint lays it out: which rows
-are kept whole, which open a page, and where the document is cut into parts.
+"""How a document falls into pages, estimated before WeasyPrint lays it out: which rows of
+the comparison are kept whole, which open a page, and where a layout is cut into parts.
 
 The estimate counts body lines of a text column. Its units come from the stylesheets'
 measures, stated here once and held to styles/comparison.css and base.css by
@@ -105,15 +105,20 @@ def only_headings(row: model.Row) -> bool:
 
 @dataclass(frozen=True)
 class Part:
-    """A run of the comparison between two forced page breaks (or more runs in a row): it
-    paginates alone exactly as within the whole, so parts can be rendered side by side."""
+    """A run of a layout between two forced page breaks (or more runs in a row): it
+    paginates alone exactly as within the whole, so parts can be rendered side by side.
+    A text alone opens with a part of its own, ``contents``: the generated contents page,
+    which prints the page of every heading once the other parts are paginated."""
 
     chapters: tuple[model.Chapter, ...]
     first: bool                    # carries what opens the document (the marks note)
     last: bool                     # carries what closes it (the KPI appendix)
+    contents: bool = False         # the generated contents page alone
 
     @property
     def title(self) -> str:
+        if self.contents:
+            return "目次"
         return self.chapters[0].title if len(self.chapters) == 1 else f"{self.chapters[0].title}–{self.chapters[-1].title}"
 
 
@@ -129,16 +134,17 @@ PART_LINES = PART_PAGES * LINES_PER_PAGE
 FEWEST_PARTS, MOST_PARTS = 3, 8
 
 
-def part_count(document: model.Document) -> int:
-    _, weights = _weighted_runs(document)
+def part_count(document: model.Document, layout: str = "comparison") -> int:
+    _, weights = _weighted_runs(document, layout)
     return min(MOST_PARTS, max(FEWEST_PARTS, round(sum(weights) / PART_LINES)))
 
 
-def parts(document: model.Document, count: int | None = None) -> tuple[Part, ...]:
-    """The document cut at its forced page breaks (rows with ``break: page``) into at most
-    ``count`` parts of about equal weight; fewer when it has fewer breaks. Without a
-    ``count``, as many as it has: one part per run between two breaks."""
-    runs, weights = _weighted_runs(document)
+def parts(document: model.Document, count: int | None = None, layout: str = "comparison") -> tuple[Part, ...]:
+    """The layout cut at its forced page breaks (rows with ``break: page`` that the layout
+    prints) into at most ``count`` parts of about equal weight; fewer when it has fewer
+    breaks. Without a ``count``, as many as it has: one part per run between two breaks.
+    A text alone (draft, current) is preceded by its contents part, not counted."""
+    runs, weights = _weighted_runs(document, layout)
     groups = [1] * len(runs) if count is None or count >= len(runs) else _even_groups(weights, count)
     result, start = [], 0
     for number, size in enumerate(groups):
@@ -148,20 +154,32 @@ def parts(document: model.Document, count: int | None = None) -> tuple[Part, ...
             dataclasses.replace(document.chapters[index], rows=tuple(row for i, row in rows if i == index))
             for index in sorted({index for index, _ in rows}))
         result.append(Part(chapters, first=number == 0, last=number == len(groups) - 1))
+    if layout in model.SINGLE_LAYOUTS:
+        return (Part((), first=True, last=False, contents=True),
+                *(dataclasses.replace(part, first=False) for part in result))
     return tuple(result)
 
 
-def _weighted_runs(document: model.Document) -> tuple[list[list[tuple[int, model.Row]]], list[float]]:
+def _weighted_runs(document: model.Document, layout: str) -> tuple[list[list[tuple[int, model.Row]]], list[float]]:
     """The runs of rows between forced page breaks, as (chapter index, row), and how many
-    body lines each is estimated to take, the KPI appendix counted with the last."""
+    body lines each is estimated to take, the KPI appendix counted with the last. A text
+    alone leaves out the document's own 目次 (it prints its contents page instead), and a
+    row without its side prints nothing there: its break starts no run, and it never
+    makes one alone (a part of nothing would print a blank page), but it stays in its run,
+    for its chapter's anchor."""
+    def printed(row: model.Row) -> bool:
+        return layout not in model.SINGLE_LAYOUTS or bool(getattr(row, layout))
+
     runs: list[list[tuple[int, model.Row]]] = [[]]
     for index, chapter in enumerate(document.chapters):
+        if layout in model.SINGLE_LAYOUTS and chapter.is_contents:
+            continue
         for row in chapter.rows:
-            if row.page_break and runs[-1]:
+            if row.page_break and printed(row) and any(printed(earlier) for _, earlier in runs[-1]):
                 runs.append([])
             runs[-1].append((index, row))
     weights = [sum(_row_weight(row) for _, row in run) for run in runs]
-    weights[-1] += _appendix_weight(document)
+    weights[-1] += _appendix_weight(document, layout)
     return runs, weights
 
 
@@ -169,10 +187,11 @@ def _row_weight(row: model.Row) -> float:
     return 1 + max(estimated_lines(row.draft), estimated_lines(row.current))
 
 
-def _appendix_weight(document: model.Document) -> float:
+def _appendix_weight(document: model.Document, layout: str) -> float:
     """The KPI appendix, a row per KPI with its chart, renders like about ten body lines a
-    KPI (measured on the real document)."""
-    return 10.0 * len(kpis.register(document, "draft")) if "comparison" in document.kpi_appendix else 0.0
+    KPI (measured on the real document's comparison)."""
+    column = layout if layout in model.SINGLE_LAYOUTS else "draft"
+    return 10.0 * len(kpis.register(document, column)) if layout in document.kpi_appendix else 0.0
 
 
 def _even_groups(weights: list[float], count: int) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 import jinja2
 from markupsafe import Markup
@@ -38,7 +39,9 @@ class Page:
     since: str | None              # the revision 見え消し compares with
     stamp: str                     # the source revision in every footer; empty outside git
     created: str                   # ISO date for the PDF metadata; empty when unknown
-    first_page: int                # the number of the first page (a part rendered on its own)
+    # The page of each heading the contents lists, printed as given: the contents rendered
+    # apart from the headings (in parts); None: WeasyPrint's target-counter finds them.
+    toc_pages: Mapping[str, str] | None
     council: bool                  # the council edition: the document's meeting at the top right
     chapters: tuple[model.Chapter, ...]  # what this page carries: all, or a part's
     review: review_.Review | None = None  # the review layout's indicators, rates and grades
@@ -119,18 +122,19 @@ def toc_entries(document: model.Document, side: str, deepest: int = 3) -> tuple[
 def appendix(document: model.Document, layout: str) -> tuple[kpis.KpiRecord, ...]:
     """The KPI list that ends a layout, when the document asks for one: the register of the
     layout's column, read from the sources as written (never from marked text)."""
-    return kpis.register(document, layout if layout in ("draft", "current") else "draft") \
+    return kpis.register(document, layout if layout in model.SINGLE_LAYOUTS else "draft") \
         if layout in document.kpi_appendix else ()
 
 
 def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_dir: Path, *,
                 layout: str = "comparison", kpi_list: tuple[kpis.KpiRecord, ...] = (),
                 underline_note: bool = False, since: str | None = None, stamp: str = "", created: str = "",
-                first_page: int = 1, part: Part | None = None, review: review_.Review | None = None,
-                council: bool = False) -> str:
+                part: Part | None = None, toc_pages: Mapping[str, str] | None = None,
+                review: review_.Review | None = None, council: bool = False) -> str:
     """The whole document as HTML, or one ``part`` of it (whose pages then continue the
-    numbering from where the renderer says); the review layout shows ``review``."""
-    side = layout if layout in ("draft", "current") else "draft"
+    numbering from where the renderer says; the contents part prints ``toc_pages``); the
+    review layout shows ``review``."""
+    side = layout if layout in model.SINGLE_LAYOUTS else "draft"
     headings = {"comparison": document.subtitle, "draft": document.columns.draft, "current": document.columns.current,
                 "review": REVIEW_HEADING}
     page = Page(
@@ -141,13 +145,13 @@ def render_html(document: model.Document, stylesheets: tuple[Path, ...], source_
         source_uri=source_dir.resolve().as_uri(),
         # The comparison carries the document's own 目次 and a header row on every page;
         # a text alone gets a generated contents page with page numbers.
-        toc=toc_entries(document, side) if layout in ("draft", "current") else (),
+        toc=toc_entries(document, side) if layout in model.SINGLE_LAYOUTS and (part is None or part.contents) else (),
         kpis=kpi_list if part is None or part.last else (),
         underline_note=underline_note and (part is None or part.first),
         since=since,
         stamp=stamp,
         created=created,
-        first_page=first_page,
+        toc_pages=toc_pages,
         council=council,
         chapters=part.chapters if part else document.chapters,
         review=review,

@@ -9,14 +9,15 @@ from .pdf import Pdf
 
 def join(parts: list[Pdf]) -> bytes:
     """One PDF of the parts' pages and named destinations, with the first part's catalog and
-    metadata, the font subsets the parts share stored once, and one outline rebuilt over all
-    parts (a part may open inside a chapter of the one before, so its own outline cannot be
-    kept as it is)."""
+    metadata, each font stored once (the subset of a part that holds every part's glyphs),
+    and one outline rebuilt over all parts (a part may open inside a chapter of the one
+    before, so its own outline cannot be kept as it is). A destination of a later part
+    replaces one of the same name before it (the contents part's stand-ins for its links)."""
     import pikepdf
 
     documents = [pikepdf.open(io.BytesIO(part.data)) for part in parts]
     joined = documents[0]
-    fonts: dict = {}
+    fonts = _current_fonts(documents, parts)
     _share_fonts(joined.pages, fonts)
     destinations = pikepdf.NameTree(joined.Root.Names.Dests) if "/Names" in joined.Root else None
     bookmarks = _bookmarks(joined, 0)
@@ -61,29 +62,33 @@ def _bookmarks(document, first_page: int) -> list[tuple[str, int, float, float]]
     return entries
 
 
-def _share_fonts(pages, fonts: dict) -> None:
-    """Point these pages at the first part's copy of each font when both draw and extract
-    alike (the parts agree on their subsets), so that each font is stored once."""
-    for resources in {page.Resources.objgen: page.Resources for page in pages}.values():
-        if "/Font" not in resources:
-            continue
-        for key, font in list(resources.Font.items()):
-            signature = _font_signature(font)
-            if key in fonts and signature is not None and signature == _font_signature(fonts[key]):
-                resources.Font[key] = fonts[key]
-            else:
-                fonts.setdefault(key, font)
-
-
-def _font_signature(font) -> tuple | None:
-    """What decides how a composite font draws and extracts: its program, widths and text
-    map; None for any other kind of font, which is then never shared."""
+def _current_fonts(documents, parts: list[Pdf]) -> dict:
+    """Each font as the first part whose subset of it is current has it, copied into the
+    joined PDF (the first part's) afresh, in the order of their names, whichever part it
+    comes from: qpdf numbers objects after where they came from, and the bytes of a build
+    that reused parts must be those of one that rendered them all."""
     import pikepdf
 
-    if "/DescendantFonts" not in font:
-        return None
-    descendant = font.DescendantFonts[0]
-    descriptor = descendant.FontDescriptor
-    program = next((descriptor[key].read_raw_bytes() for key in ("/FontFile2", "/FontFile3") if key in descriptor), b"")
-    return (str(font.BaseFont), program, descendant.get("/W", pikepdf.Array()).unparse(),
-            font.ToUnicode.read_raw_bytes() if "/ToUnicode" in font else b"")
+    chosen: dict = {}
+    for document, part in zip(documents, parts):
+        for resources in _font_resources(document.pages):
+            for key, font in resources.Font.items():
+                if key[1:] in part.shared_fonts:
+                    chosen.setdefault(key, font)
+    holder = pikepdf.new()
+    return {key: documents[0].copy_foreign(holder.copy_foreign(chosen[key])) for key in sorted(chosen)}
+
+
+def _share_fonts(pages, fonts: dict) -> None:
+    """Point these pages at the current copy of each font (WeasyPrint keeps each font's own
+    glyph numbers in the pages, so any part's pages draw alike with any of its subsets
+    that holds their glyphs)."""
+    for resources in _font_resources(pages):
+        for key in list(resources.Font.keys()):
+            if key in fonts:
+                resources.Font[key] = fonts[key]
+
+
+def _font_resources(pages) -> list:
+    return [resources for resources in {page.Resources.objgen: page.Resources for page in pages}.values()
+            if "/Font" in resources]

@@ -1,20 +1,24 @@
-"""The comparison on several cores: the parts of one document rendered side by side in forked
-processes, numbered as one, and joined into one PDF.
+"""A document on several cores: its parts rendered side by side in forked processes,
+numbered as one, and joined into one PDF; parts unchanged since a build before are
+reused from the cache (``cache``), which gives the same bytes.
 
 Each part starts at a forced page break, so it paginates alone exactly as within the whole.
-Only two things depend on the other parts, and WeasyPrint settles both late, so each
-renderer stops twice to meet the others through the coordinator:
+Only three things depend on the other parts, and WeasyPrint settles them late, so each
+renderer stops to meet the others through the coordinator:
 - page numbers, set in the margin boxes once the part is paginated: it tells its page count
   and goes on from the offset sent back;
+- for a text alone, the pages of the headings its contents page lists: each part, laid out,
+  tells where its anchors fell, and the contents part, laid out first with stand-in
+  numbers, is rendered with the real ones (the build writes its HTML);
 - font subsets, made once every page is drawn: it tells the glyphs it drew and embeds the
   glyphs of all parts, so every part embeds the same subsets and the joined PDF keeps one
   copy of each (a part's own subsets would make the file about half as large again).
-What the processes say to each other is in ``protocol``; the meetings are ``MEETINGS``.
-"""
+What the processes say to each other is in ``protocol``; the meetings are ``MEETINGS``."""
 
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -27,9 +31,10 @@ from typing import Callable
 
 from ..errors import RenderError, StrategyPdfError
 from . import hooks, pdf
+from . import cache
 from .join import join
-from .protocol import (Answer, Channel, Closed, Done, Failed, GlyphsDrawn, GlyphsShared, Job, Numbering,
-                       PagesCounted, Progress, Question)
+from .protocol import (AnchorPages, AnchorsPlaced, Answer, Channel, Closed, ContentsHtml, ContentsWanted, Done,
+                       Failed, GlyphsDrawn, GlyphsShared, Job, Numbering, PagesCounted, Progress, Question)
 
 
 class Renderers:
@@ -58,23 +63,55 @@ class Renderers:
             self._process.kill()
         self._process.join()
 
-    def render(self, htmls: list[str], titles: list[str], progress: Callable[[str], None] | None = None) -> pdf.Pdf:
+    def render(self, htmls: list[str], titles: list[str], progress: Callable[[str], None] | None = None, *,
+               images: tuple[tuple[Path, ...], ...] = (), cache_folder: Path | None = None,
+               contents: Callable[[dict[str, int]], str] | None = None) -> Done:
         """Render the parts at once, each in its own process, the pages of each numbered on
         from the parts before it; raise RenderError with every part's problems. The parts
-        link no stylesheets: the renderer loaded them once, with their fonts."""
-        self._pool.send(Job(tuple(htmls), tuple(titles), progress is not None))
-        self._job_sent = True
-        while True:
-            match self._pool.receive():
+        link no stylesheets: the renderer loaded them once, with their fonts. ``images``:
+        the files each part shows; ``cache_folder``: where rendered parts are kept to reuse;
+        ``contents``: the HTML of the first part, a contents page, given every anchor's page."""
+        job = Job(tuple(htmls), tuple(titles), progress is not None, images, cache_folder, contents is not None)
+        return render_together([(self, job, contents)], progress)[0]
+
+
+Work = tuple[Renderers, Job, Callable[[dict[str, int]], str] | None]
+
+
+def render_together(work: list[Work], progress: Callable[[str], None] | None = None) -> list[Done]:
+    """Several jobs at once, each on its renderers (a layout's styles), so that the cores
+    are never left idle between them; the results in order. Raises RenderError with every
+    job's problems once all have ended."""
+    for renderers, job, _ in work:
+        renderers._pool.send(job)
+        renderers._job_sent = True
+    waiting = {id(renderers._pool): index for index, (renderers, _, _) in enumerate(work)}
+    results: dict[int, Done] = {}
+    errors: dict[int, str] = {}
+    while waiting:
+        for channel in wait([renderers._pool for renderers, _, _ in work if id(renderers._pool) in waiting]):
+            index = waiting[id(channel)]
+            renderers, _, contents = work[index]
+            match channel.receive():
                 case Progress(text):
                     if progress is not None:
                         progress(text)
-                case Done(rendered):
-                    return rendered
+                    continue
+                case ContentsWanted(pages) if contents is not None:
+                    channel.send(ContentsHtml(contents(pages)))
+                    continue
+                case Done() as done:
+                    results[index] = done
                 case Failed(message):
-                    raise RenderError(message)
+                    errors[index] = message
                 case Closed():
-                    raise RenderError(f"the renderer stopped (exit code {self._process.exitcode})")
+                    errors[index] = f"the renderer stopped (exit code {renderers._process.exitcode})"
+                case other:
+                    errors[index] = f"the renderer said {type(other).__name__} out of turn"
+            del waiting[id(channel)]
+    if errors:
+        raise RenderError("\n".join(errors[index] for index in sorted(errors)))
+    return [results[index] for index in range(len(work))]
 
 
 def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], build: Channel, builds_end: Connection,
@@ -86,6 +123,7 @@ def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], build: Channel
     try:
         styles = pdf.load_styles(stylesheets, roots)
         pdf.render_pdf(_WARM_UP, roots, styles=styles)
+        environment = cache.environment(roots, stylesheets)
     except StrategyPdfError as error:
         styles, failure = None, str(error)
     job = build.receive()
@@ -97,18 +135,24 @@ def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], build: Channel
     context = multiprocessing.get_context("fork")
     parts: list[_Part] = []
     try:
-        for html, title in zip(job.htmls, job.titles, strict=True):
+        for index, (html, title) in enumerate(zip(job.htmls, job.titles, strict=True)):
+            task = _Task(html, job.images[index] if job.images else (), environment, job.cache,
+                         contents=job.contents and index == 0, anchors=job.contents)
             ours, theirs = context.Pipe()
-            process = context.Process(target=_renderer, args=(html, roots, styles, Channel(theirs), job.progress, os.getpid()),
+            process = context.Process(target=_renderer, args=(task, roots, styles, Channel(theirs), job.progress, os.getpid()),
                                       daemon=True)
             process.start()
             theirs.close()
             parts.append(_Part(title, Channel(ours), process))
         import pikepdf  # noqa: F401 — for the join: loaded while the parts render, not after
         results = _coordinate(parts, build, job.progress)
-        build.send(Done(pdf.Pdf(results[0].data if len(results) == 1 else join(results),
-                                     sum(result.pages for result in results),
-                                     tuple(level for result in results for level in result.bookmark_levels))))
+        if job.cache is not None:
+            cache.prune(job.cache)
+        pdfs = [done.pdf for done in results]
+        build.send(Done(pdf.Pdf(pdfs[0].data if len(pdfs) == 1 else join(pdfs),
+                                sum(result.pages for result in pdfs),
+                                tuple(level for result in pdfs for level in result.bookmark_levels)),
+                        sum(done.reused for done in results)))
     except _Abandoned:
         pass
     except RenderError as error:
@@ -154,6 +198,20 @@ class _Part:
     process: multiprocessing.process.BaseProcess
 
 
+@dataclass(frozen=True)
+class _Task:
+    """What a renderer is given: its part's HTML, the images it shows and the digest of
+    what all parts depend on (for its cache key), the cache folder, whether it is the
+    contents part, and whether the job holds the anchors meeting."""
+
+    html: str
+    images: tuple[Path, ...]
+    environment: bytes
+    cache_folder: Path | None
+    contents: bool
+    anchors: bool
+
+
 def _numbering(asked: dict[int, PagesCounted]) -> dict[int, Numbering]:
     """Each part numbered on from the parts before it."""
     offset, answers = 0, {}
@@ -163,10 +221,26 @@ def _numbering(asked: dict[int, PagesCounted]) -> dict[int, Numbering]:
     return answers
 
 
+def _anchor_pages(asked: dict[int, AnchorsPlaced]) -> dict[int, AnchorPages]:
+    """Every part is told the page of every anchor (only the contents part reads them)."""
+    everywhere = AnchorPages({name: page for index in sorted(asked) for name, page in asked[index].pages.items()})
+    return {index: everywhere for index in asked}
+
+
 def _shared_glyphs(asked: dict[int, GlyphsDrawn]) -> dict[int, GlyphsShared]:
-    """Every part embeds the glyphs all parts drew."""
-    shared = GlyphsShared(_union([asked[index].glyphs for index in sorted(asked)]))
-    return {index: shared for index in asked}
+    """Every part embeds the glyphs all parts drew. A part reused from the cache keeps the
+    subsets it was rendered with; each font needs one part whose subset is current (the
+    join gives it to all), so where no part would have one, the first reused part that
+    draws the font renders again."""
+    union = _union([asked[index].glyphs for index in sorted(asked)])
+    current = cache.digests(union)
+    again: set[int] = set()
+    for font in union:
+        drawing = [index for index in sorted(asked) if font in asked[index].glyphs]
+        if not any(asked[index].embedded is None or asked[index].embedded.get(font) == current[font]
+                   for index in drawing):
+            again.add(drawing[0])
+    return {index: GlyphsShared(union, index in again) for index in asked}
 
 
 @dataclass(frozen=True)
@@ -180,11 +254,12 @@ class Meeting:
 
 MEETINGS = (
     Meeting(PagesCounted, _numbering),  # paginated: where do my page numbers start?
+    Meeting(AnchorsPlaced, _anchor_pages),  # laid out: on which page is each anchor? (with a contents part)
     Meeting(GlyphsDrawn, _shared_glyphs),  # drawn: which glyphs do I embed?
 )
 
 
-def _coordinate(parts: list[_Part], build: Channel, report: bool) -> list[pdf.Pdf]:
+def _coordinate(parts: list[_Part], build: Channel, report: bool) -> list[Done]:
     """Hold the parts' meetings and collect their PDFs; a part that fails is left out of
     the meetings so the others finish and report their own problems too."""
     count = len(parts)
@@ -192,19 +267,29 @@ def _coordinate(parts: list[_Part], build: Channel, report: bool) -> list[pdf.Pd
     results: dict[int, pdf.Pdf] = {}
     errors: dict[int, str] = {}
     status = [""] * count
+    contents_asker: int | None = None  # the part waiting for the build to write its HTML
     while len(results) + len(errors) < count:
         rendering = [part.channel for index, part in enumerate(parts) if index not in results and index not in errors]
         for channel in wait([build, *rendering]):
             if channel is build:
-                raise _Abandoned()
+                match build.receive():
+                    case ContentsHtml() as html if contents_asker is not None:
+                        parts[contents_asker].channel.send(html)
+                        contents_asker = None
+                        continue
+                    case _:
+                        raise _Abandoned()
             index = next(i for i, part in enumerate(parts) if part.channel is channel)
             match channel.receive():
+                case ContentsWanted() as question:
+                    build.send(question)
+                    contents_asker = index
                 case Progress(text):
                     status[index] = f"{index + 1}/{count} {parts[index].title}: {text}"
                     if report:
                         build.send(Progress(" · ".join(line for line in status if line)))
-                case Done(rendered):
-                    results[index] = rendered
+                case Done() as done:
+                    results[index] = done
                 case Failed(message):
                     errors[index] = message
                 case Closed():
@@ -223,16 +308,11 @@ def _coordinate(parts: list[_Part], build: Channel, report: bool) -> list[pdf.Pd
     return [results[index] for index in range(count)]
 
 
-def _renderer(html: str, roots: tuple[Path, ...], styles: pdf.Styles, pool: Channel, report: bool,
+def _renderer(task: _Task, roots: tuple[Path, ...], styles: pdf.Styles, pool: Channel, report: bool,
               pool_pid: int) -> None:
     _end_with_parent(pool_pid)
     try:
-        # The two meetings, each a question the hook asks and waits on (see MEETINGS).
-        with hooks.numbered_on(lambda pages: pool.ask(PagesCounted(pages)).offset), \
-                hooks.subsets_shared(lambda drawn: pool.ask(GlyphsDrawn(drawn)).glyphs):
-            rendered = pdf.render_pdf(html, roots, styles=styles,
-                                      progress=(lambda text: pool.send(Progress(text))) if report else None)
-        pool.send(Done(rendered))
+        pool.send(_Rendering(task, roots, styles, pool, (lambda text: pool.send(Progress(text))) if report else None).run())
     except StrategyPdfError as error:
         pool.send(Failed(str(error)))
     except BaseException:  # a bug: still tell the coordinator what happened, then stop
@@ -241,6 +321,106 @@ def _renderer(html: str, roots: tuple[Path, ...], styles: pdf.Styles, pool: Chan
     # Leave at once: tearing down the layout's millions of objects would only take the
     # core the join needs now.
     os._exit(0)
+
+
+@dataclass(frozen=True)
+class _Rendering:
+    """One part through the meetings: rendered, or reused from its cache entry when the
+    entry was rendered with the same first page and the same shared glyphs (an entry
+    tells the meetings what its render would have told them)."""
+
+    task: _Task
+    roots: tuple[Path, ...]
+    styles: pdf.Styles
+    pool: Channel
+    progress: Callable[[str], None] | None
+
+    def run(self) -> Done:
+        if self.task.contents:
+            return self._contents()
+        address = self._address(self.task.html)
+        entry = self._entry(address)
+        if entry is None:
+            return Done(self._render(self.task.html, address))
+        offset = self.pool.ask(PagesCounted(entry.pdf.pages)).offset
+        if self.task.anchors:
+            self.pool.ask(AnchorsPlaced(_on_pages(entry.anchors, offset)))
+        return self._numbered(self.task.html, address, entry, offset, entry.pdf.pages)
+
+    def _contents(self) -> Done:
+        """The contents page: laid out with stand-in page numbers to count its pages, then,
+        once every anchor's page is known, rendered as the build writes it with them."""
+        pages = pdf.count_pages(self.task.html, self.roots, self.styles)
+        offset = self.pool.ask(PagesCounted(pages)).offset
+        everywhere = self.pool.ask(AnchorsPlaced({})).pages
+        html = self.pool.ask(ContentsWanted(everywhere)).html
+        address = self._address(html)
+        return self._numbered(html, address, self._entry(address), offset, pages)
+
+    def _numbered(self, html: str, address: str | None, entry: cache.Entry | None, offset: int, pages: int) -> Done:
+        """Past the meetings before drawing: the part starts after page ``offset`` and takes ``pages``."""
+        if entry is not None and (entry.offset, entry.pdf.pages) == (offset, pages):
+            shared = self.pool.ask(GlyphsDrawn(entry.drawn, entry.embedded))
+            if not shared.again:
+                current = cache.digests(shared.glyphs)
+                return Done(dataclasses.replace(entry.pdf, shared_fonts=frozenset(
+                    font for font, digest in entry.embedded.items() if current.get(font) == digest)), reused=1)
+            return Done(self._render(html, address, numbered=(offset, pages), shared=shared.glyphs))
+        return Done(self._render(html, address, numbered=(offset, pages)))
+
+    def _render(self, html: str, address: str | None, numbered: tuple[int, int] | None = None,
+                shared: hooks.Glyphs | None = None) -> pdf.Pdf:
+        """Render, asking the meetings not yet held (``numbered``: the first page's offset and
+        the page count already told; ``shared``: the glyphs already shared); store the
+        result in the cache with what it was told."""
+        told: dict = {}
+
+        def page_offset(pages: int) -> int:
+            if numbered is None:
+                told["offset"] = self.pool.ask(PagesCounted(pages)).offset
+            elif pages != numbered[1]:
+                raise RenderError(_PAGES_CHANGED.format(told=numbered[1], pages=pages))
+            else:
+                told["offset"] = numbered[0]
+            return told["offset"]
+
+        def laid_out(anchors: dict[str, int]) -> None:
+            told["anchors"] = anchors
+            if numbered is None and self.task.anchors:
+                self.pool.ask(AnchorsPlaced(_on_pages(anchors, told["offset"])))
+
+        def embedded(drawn: hooks.Glyphs) -> hooks.Glyphs:
+            told["drawn"] = drawn
+            if shared is None:
+                told["shared"] = self.pool.ask(GlyphsDrawn(drawn)).glyphs
+            elif any(not texts.keys() <= shared.get(font, ({}, {}))[0].keys() for font, (texts, _) in drawn.items()):
+                raise RenderError("a part drew glyphs its cached rendering had not: remove build/cache and build again")
+            else:
+                told["shared"] = shared
+            return told["shared"]
+
+        with hooks.numbered_on(page_offset), hooks.subsets_shared(embedded):
+            rendered = pdf.render_pdf(html, self.roots, styles=self.styles, progress=self.progress, laid_out=laid_out)
+        fonts = cache.digests({font: told["shared"][font] for font in told["drawn"]})
+        if address is not None and self.task.cache_folder is not None:
+            cache.write(self.task.cache_folder, address,
+                        cache.Entry(rendered, told["offset"], fonts, told["drawn"], told["anchors"]))
+        return dataclasses.replace(rendered, shared_fonts=frozenset(fonts))
+
+    def _address(self, html: str) -> str | None:
+        return cache.key(self.task.environment, html, self.task.images) if self.task.cache_folder is not None else None
+
+    def _entry(self, address: str | None) -> cache.Entry | None:
+        return cache.read(self.task.cache_folder, address) if address is not None else None
+
+
+_PAGES_CHANGED = ("the contents page took {told} page(s) laid out with stand-in page numbers and {pages} with the"
+                  " real ones, so the pages after it would be numbered wrong: build it in one piece (--parts 1)")
+
+
+def _on_pages(anchors: dict[str, int], offset: int) -> dict[str, int]:
+    """A part's anchors on the document's pages."""
+    return {name: page + offset for name, page in anchors.items()}
 
 
 def _union(drawn_by_part: list[dict]) -> dict:

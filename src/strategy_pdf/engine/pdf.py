@@ -82,6 +82,9 @@ class Pdf:
     data: bytes
     pages: int
     bookmark_levels: tuple[int, ...] = ()  # each outline entry's bookmark-level, in order
+    # The fonts (WeasyPrint's font keys, the PDF's resource names) whose subsets hold the
+    # glyphs all parts drew: the joined PDF keeps one copy of each, and every part uses it.
+    shared_fonts: frozenset[str] = frozenset()
 
 
 def prepare_weasyprint(project_root: Path):
@@ -121,10 +124,30 @@ def load_styles(paths: tuple[Path, ...], roots: tuple[Path, ...]) -> Styles:
 
 
 def render_pdf(html: str, roots: tuple[Path, ...], variant: str | None = None,
-               progress: Callable[[str], None] | None = None, styles: Styles | None = None) -> Pdf:
+               progress: Callable[[str], None] | None = None, styles: Styles | None = None,
+               laid_out: Callable[[dict[str, int]], None] | None = None) -> Pdf:
     """Render ``html`` to PDF bytes; raise RenderError on any WeasyPrint warning.
     ``roots``: the project (styles, fonts; the first) and the sources (figures): nothing else
-    may be fetched. ``styles``: stylesheets loaded beforehand, for HTML that links none."""
+    may be fetched. ``styles``: stylesheets loaded beforehand, for HTML that links none.
+    ``laid_out`` is told the page (from 1) of every anchor once the pages are laid out,
+    before they are drawn."""
+    with _rendering(roots, progress) as weasyprint:
+        document = _laid_out(weasyprint, html, roots, styles)
+        if laid_out is not None:
+            laid_out({name: number for number, page in enumerate(document.pages, start=1) for name in page.anchors})
+        data = document.write_pdf(pdf_variant=variant)
+    levels = tuple(level for page in document.pages for level, *_ in page.bookmarks)
+    return Pdf(data, len(document.pages), levels)
+
+
+def count_pages(html: str, roots: tuple[Path, ...], styles: Styles | None = None) -> int:
+    """How many pages ``html`` takes, laid out as render_pdf lays it out, never drawn."""
+    with _rendering(roots, None) as weasyprint:
+        return len(_laid_out(weasyprint, html, roots, styles).pages)
+
+
+@contextmanager
+def _rendering(roots: tuple[Path, ...], progress: Callable[[str], None] | None):
     weasyprint = prepare_weasyprint(roots[0])
     from weasyprint.urls import FatalURLFetchingError
 
@@ -134,15 +157,16 @@ def render_pdf(html: str, roots: tuple[Path, ...], variant: str | None = None,
         # before the end: the collector only costs time here (about a tenth, measured).
         gc.disable()
         try:
-            document = weasyprint.HTML(string=html, base_url=roots[0].resolve().as_uri() + "/",
-                                       url_fetcher=project_only_fetcher(roots)).render(
-                stylesheets=styles.sheets if styles else None, font_config=styles.font_config if styles else None)
-            data = document.write_pdf(pdf_variant=variant)
+            yield weasyprint
         except FatalURLFetchingError as exc:
             raise RenderError(str(exc)) from None
         finally:
             gc.enable()
     if warnings:
         raise RenderError("WeasyPrint could not render cleanly:\n" + "\n".join(f"  {w}" for w in warnings))
-    levels = tuple(level for page in document.pages for level, *_ in page.bookmarks)
-    return Pdf(data, len(document.pages), levels)
+
+
+def _laid_out(weasyprint, html: str, roots: tuple[Path, ...], styles: Styles | None):
+    return weasyprint.HTML(string=html, base_url=roots[0].resolve().as_uri() + "/",
+                           url_fetcher=project_only_fetcher(roots)).render(
+        stylesheets=styles.sheets if styles else None, font_config=styles.font_config if styles else None)
