@@ -30,8 +30,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import RenderError, StrategyPdfError
-from . import hooks, pdf
-from . import cache
+from . import cache, hooks, pdf
 from .join import join
 from .protocol import (AnchorPages, AnchorsPlaced, Answer, Channel, Closed, ContentsHtml, ContentsWanted, Done,
                        Failed, GlyphsDrawn, GlyphsShared, Job, Numbering, PagesCounted, Progress, Question)
@@ -63,25 +62,17 @@ class Renderers:
             self._process.kill()
         self._process.join()
 
-    def render(self, htmls: list[str], titles: list[str], progress: Callable[[str], None] | None = None, *,
-               images: tuple[tuple[Path, ...], ...] = (), cache_folder: Path | None = None,
-               contents: Callable[[dict[str, int]], str] | None = None) -> Done:
-        """Render the parts at once, each in its own process, the pages of each numbered on
-        from the parts before it; raise RenderError with every part's problems. The parts
-        link no stylesheets: the renderer loaded them once, with their fonts. ``images``:
-        the files each part shows; ``cache_folder``: where rendered parts are kept to reuse;
-        ``contents``: the HTML of the first part, a contents page, given every anchor's page."""
-        job = Job(tuple(htmls), tuple(titles), progress is not None, images, cache_folder, contents is not None)
-        return render_together([(self, job, contents)], progress)[0]
-
 
 Work = tuple[Renderers, Job, Callable[[dict[str, int]], str] | None]
 
 
 def render_together(work: list[Work], progress: Callable[[str], None] | None = None) -> list[Done]:
-    """Several jobs at once, each on its renderers (a layout's styles), so that the cores
-    are never left idle between them; the results in order. Raises RenderError with every
-    job's problems once all have ended."""
+    """Render each job's parts on its renderers (a layout's styles), all jobs at once so
+    that the cores are never left idle between them, the pages of each part numbered on
+    from the parts before it; answer a contents part with the HTML its job's function
+    writes for the pages of the headings. The results in order; raises RenderError with
+    every job's problems once all have ended. The parts link no stylesheets: each
+    renderer loaded its own once, with their fonts."""
     for renderers, job, _ in work:
         renderers._pool.send(job)
         renderers._job_sent = True
