@@ -318,36 +318,82 @@ def test_a_refused_image_says_why(tmp_path):
 
 # 9. No renderer outlives the build, however it ends.
 
-def _processes_in_group(group: int) -> list[int]:
-    found = []
+def _processes_in_group(group: int) -> dict[int, int]:
+    """The live processes of a process group, each with its parent."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 # Fields after the command's closing parenthesis: state, ppid, pgrp, …; a zombie
                 # (Z) has ended, and waits only for a PID 1 that may not reap it.
-                state, _, process_group = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+                state, parent, process_group = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
                 if int(process_group) == group and state != "Z":
-                    found.append(int(entry.name))
+                    found[int(entry.name)] = int(parent)
             except (OSError, IndexError, ValueError):
                 continue
     return found
 
 
+def _renderers(build_pid: int) -> int:
+    """How many part renderers run: the processes forked by the build's renderer pool."""
+    group = _processes_in_group(build_pid)
+    return sum(1 for parent in group.values() if group.get(parent) == build_pid)
+
+
+def _pool_started(build_pid: int) -> bool:
+    return build_pid in _processes_in_group(build_pid).values()
+
+
+def _wait_until(condition, what: str) -> None:
+    deadline = time.monotonic() + 120
+    while not condition():
+        assert time.monotonic() < deadline, f"the build never got to {what}"
+        time.sleep(0.02)
+
+
+def _kill_warming_up(build: subprocess.Popen, parts: int) -> None:
+    """While the sources are parsed and the renderer pool loads WeasyPrint."""
+    _wait_until(lambda: _pool_started(build.pid), "start its renderer pool")
+    build.send_signal(signal.SIGKILL)
+
+
+def _terminate_rendering(build: subprocess.Popen, parts: int) -> None:
+    """While every part renders."""
+    _wait_until(lambda: _renderers(build.pid) == parts, "render its parts")
+    build.send_signal(signal.SIGTERM)
+
+
+def _kill_joined(build: subprocess.Popen, parts: int) -> None:
+    """Once the parts are rendered and the pool joins them and hands the PDF over: the build
+    is stopped while they render, so that the PDF cannot reach it before the kill does."""
+    _wait_until(lambda: _renderers(build.pid) == parts, "render its parts")
+    build.send_signal(signal.SIGSTOP)
+    _wait_until(lambda: _renderers(build.pid) == 0, "the end of its parts")
+    build.send_signal(signal.SIGKILL)
+
+
+# At three moments, each waited for (a fixed delay finds another moment on a slower or a
+# faster machine: after the build, on a quiet one).
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
-@pytest.mark.parametrize("after, signal_number", [(1, signal.SIGKILL), (3, signal.SIGTERM), (5, signal.SIGKILL)])
-def test_a_killed_build_leaves_no_process_and_no_output(tmp_path, after, signal_number):
+@pytest.mark.parametrize("kill", [_kill_warming_up, _terminate_rendering, _kill_joined], ids=lambda kill: kill.__name__)
+def test_a_killed_build_leaves_no_process_and_no_output(tmp_path, kill):
     target = tmp_path / "out" / "comparison.pdf"
+    parts = paginate.part_count(parse.load_document(ROOT / "source"))
     # Its own session: the build and every process it starts share a process group to look for.
     build_process = subprocess.Popen([sys.executable, "-c", "from strategy_pdf.cli import main; main()", "build", "-q", "-o", str(target)],
                                      cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-    time.sleep(after)
-    build_process.send_signal(signal_number)
-    build_process.wait()
+    try:
+        kill(build_process, parts)
+    except BaseException:
+        build_process.kill()  # the moment never came: stop it all the same
+        raise
+    finally:
+        build_process.wait()
     deadline = time.monotonic() + 20
     while _processes_in_group(build_process.pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    left = _processes_in_group(build_process.pid)
+        time.sleep(0.05)
+    left = list(_processes_in_group(build_process.pid))
     for pid in left:  # never leave them to the next test
         os.kill(pid, signal.SIGKILL)
     assert left == []
