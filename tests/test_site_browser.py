@@ -49,23 +49,45 @@ def minimal_site(tmp_path_factory) -> Path:
     return build_site(fixture_project("good", "minimal"), tmp_path_factory.mktemp("minimal") / "site")
 
 
+def _load(browser, path: Path, width: int):
+    """A page of a site at a width, its fonts loaded; every request the page makes is recorded."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.goto(path.as_uri())
+    page.evaluate("document.fonts.ready")
+    return page
+
+
 @pytest.fixture
 def open_page(browser):
-    """Open a page of a site at a width; every request the page makes is recorded."""
+    """A page of its own, for a test that changes it (keys, scripts, media)."""
     opened = []
 
     def open_(path: Path, width: int = WIDE):
-        page = browser.new_page()
-        page.set_viewport_size({"width": width, "height": 900})
-        page.requests = []
-        page.on("request", lambda request: page.requests.append(request.url))
-        page.goto(path.as_uri())
-        page.evaluate("document.fonts.ready")
-        opened.append(page)
-        return page
+        opened.append(_load(browser, path, width))
+        return opened[-1]
 
     yield open_
     for page in opened:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def shown_page(browser):
+    """A page loaded once for every test that only reads it (axe leaves the DOM, the scroll
+    and the focus as they were): most tests read the same nine pages of the real site (three
+    at three widths), and a load takes 0.2-0.5 s."""
+    loaded = {}
+
+    def show(path: Path, width: int = WIDE):
+        if (path, width) not in loaded:
+            loaded[path, width] = _load(browser, path, width)
+        return loaded[path, width]
+
+    yield show
+    for page in loaded.values():
         page.close()
 
 
@@ -79,20 +101,20 @@ def axe_violations(page) -> list[str]:
 
 @pytest.mark.parametrize("width", [WIDE, NARROW])
 @pytest.mark.parametrize("name", PAGES)
-def test_axe_finds_no_violation_of_wcag_a_and_aa(real_site, open_page, name, width):
-    assert axe_violations(open_page(real_site / name, width)) == []
+def test_axe_finds_no_violation_of_wcag_a_and_aa(real_site, shown_page, name, width):
+    assert axe_violations(shown_page(real_site / name, width)) == []
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_axe_finds_no_violation_on_the_fixture_with_an_image(minimal_site, open_page, name):
-    page = open_page(minimal_site / name)
+def test_axe_finds_no_violation_on_the_fixture_with_an_image(minimal_site, shown_page, name):
+    page = shown_page(minimal_site / name)
     assert axe_violations(page) == []
     assert page.evaluate("[...document.images].every(image => image.complete && image.naturalWidth > 0)")
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_nothing_is_loaded_from_outside_the_site_and_the_vendored_fonts_are_used(real_site, open_page, name):
-    page = open_page(real_site / name)
+def test_nothing_is_loaded_from_outside_the_site_and_the_vendored_fonts_are_used(real_site, shown_page, name):
+    page = shown_page(real_site / name)
     outside = [url for url in page.requests if not url.startswith(real_site.as_uri() + "/")]
     assert outside == []
     assert page.evaluate("[...document.scripts].length") == 0
@@ -101,8 +123,8 @@ def test_nothing_is_loaded_from_outside_the_site_and_the_vendored_fonts_are_used
     assert page.evaluate("document.documentElement.lang") == "ja"
 
 
-def test_every_heading_of_the_draft_is_there_in_order(real_site, open_page):
-    page = open_page(real_site / "draft.html")
+def test_every_heading_of_the_draft_is_there_in_order(real_site, shown_page):
+    page = shown_page(real_site / "draft.html")
     shown = page.evaluate("[...document.querySelectorAll('.text .chapter :is(h1, h2, h3, h4, h5, h6)')]"
                           ".map(h => [h.tagName, h.textContent])")
     headings = [block for chapter in parse.load_document(ROOT / "source").chapters if not chapter.is_contents
@@ -116,14 +138,14 @@ def test_every_heading_of_the_draft_is_there_in_order(real_site, open_page):
     assert page.evaluate("document.querySelector('main h1').textContent") == "第２期（案）"
 
 
-def test_every_row_of_the_comparison_is_there_with_its_marks(real_site, open_page):
+def test_every_row_of_the_comparison_is_there_with_its_marks(real_site, shown_page):
     document = annotate.annotate(parse.load_document(ROOT / "source"))
     # The 傍線 segments of each row (a KPI prints its fields in another order than the
     # traversal lists them: compared as sorted lists).
     expected = {row.id: sorted(segment.text for _, segments in row.marks for segment in segments
                                if model.CHANGED in segment.marks)
                 for row in document.rows}
-    page = open_page(real_site / "comparison.html")
+    page = shown_page(real_site / "comparison.html")
     shown = page.evaluate("""Object.fromEntries([...document.querySelectorAll('table.comparison > tbody > tr')].map(
         tr => [tr.id.slice(4), [...tr.querySelectorAll('u.changed')].map(u => u.textContent)]))""")
     assert list(shown) == list(expected)
@@ -134,8 +156,8 @@ def test_every_row_of_the_comparison_is_there_with_its_marks(real_site, open_pag
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_every_link_leads_to_a_file_of_the_site_and_a_place_in_it(real_site, open_page, name):
-    page = open_page(real_site / name)
+def test_every_link_leads_to_a_file_of_the_site_and_a_place_in_it(real_site, shown_page, name):
+    page = shown_page(real_site / name)
     links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
     assert links
     for link in links:
@@ -161,19 +183,19 @@ def test_tab_reaches_every_link(real_site, open_page, name):
 # 390 px is a phone's width; 320 is what WCAG 1.4.10 (Reflow) asks for.
 @pytest.mark.parametrize("width", [NARROW, 320])
 @pytest.mark.parametrize("name", PAGES)
-def test_a_narrow_screen_does_not_scroll_sideways(real_site, open_page, name, width):
-    page = open_page(real_site / name, width)
+def test_a_narrow_screen_does_not_scroll_sideways(real_site, shown_page, name, width):
+    page = shown_page(real_site / name, width)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     wider = page.evaluate(f"""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > {width})
         .map(e => e.outerHTML.slice(0, 80))""")
     assert wider == []
 
 
-def test_on_a_narrow_screen_the_comparison_stacks_each_row_labelled(real_site, open_page):
+def test_on_a_narrow_screen_the_comparison_stacks_each_row_labelled(real_site, shown_page):
     cell = "document.querySelector('#row-ba-history td.{}')"
-    wide = open_page(real_site / "comparison.html", WIDE)
+    wide = shown_page(real_site / "comparison.html", WIDE)
     assert wide.evaluate(f"getComputedStyle({cell.format('draft')}).display") == "table-cell"
-    narrow = open_page(real_site / "comparison.html", NARROW)
+    narrow = shown_page(real_site / "comparison.html", NARROW)
     for column, label in (("draft", "第２期（案）"), ("current", "現行"), ("remarks", "備考")):
         assert narrow.evaluate(f"getComputedStyle({cell.format(column)}).display") == "block"
         assert narrow.evaluate(f"getComputedStyle({cell.format(column)}, '::before').content") == f'"{label}"'
@@ -195,9 +217,9 @@ def test_axe_runs_and_reports_what_it_finds(real_site, open_page):
     assert [violation.split(":")[0] for violation in axe_violations(page)] == ["image-alt"]
 
 
-def test_the_stacked_comparison_is_still_a_table_to_a_screen_reader(real_site, open_page):
+def test_the_stacked_comparison_is_still_a_table_to_a_screen_reader(real_site, shown_page):
     """Chromium keeps a table's roles when CSS stacks its cells: what a screen reader gets."""
-    page = open_page(real_site / "comparison.html", NARROW)
+    page = shown_page(real_site / "comparison.html", NARROW)
     tree = page.locator("#chapter-basic-approach ~ table").aria_snapshot()
     assert tree.startswith('- table "１ 基本的考え方の新旧対照表":')
     for role in ('- columnheader "第２期（案）"', '- columnheader "現行"', '- columnheader "備考"', "- row ", "- cell "):
