@@ -380,7 +380,7 @@ def test_a_killed_build_leaves_no_process_and_no_output(tmp_path, kill):
     target = tmp_path / "out" / "comparison.pdf"
     parts = paginate.part_count(parse.load_document(ROOT / "source"))
     # Its own session: the build and every process it starts share a process group to look for.
-    build_process = subprocess.Popen([sys.executable, "-c", "from strategy_pdf.cli import main; main()", "build", "-q", "-o", str(target)],
+    build_process = subprocess.Popen([sys.executable, "-c", "from strategy_pdf.cli import main; main()", "build", "-q", "--no-cache", "-o", str(target)],
                                      cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
     try:
