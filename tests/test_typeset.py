@@ -68,3 +68,22 @@ def test_a_run_is_never_cut_between_phrases():
 @pytest.mark.parametrize("text", ["「という。）」及び」", "（仮称）熊本城ホール<&>\n二行目（（２）」", "ＩＣＴ、ＳＤＧｓ。", "", "\n"])
 def test_the_printed_text_is_the_text(text, phrases):
     assert printed(typeset.text_html(text, phrases=phrases, following="」")) == text
+
+
+@pytest.mark.parametrize("text", ["1,300,000,000", "総額 1,300,000,000円の事業費を計上", "https://example.jp/a/long/path/index.html の説明"])
+def test_a_half_width_figure_or_word_is_never_cut_between_phrases(text):
+    # BudouX and the packing of long phrases may cut inside 1,300,000,000; a table column
+    # would then print it over two lines.
+    word = max(re.findall(r"[!-~]+", text), key=len)
+    assert word in typeset.pieces(text, phrases="cell")
+    parts = str(typeset.text_html(text, phrases="cell")).split("<wbr>")
+    assert word in [found for part in parts for found in re.findall(r"[!-~]+", printed(part))]
+
+
+def test_pieces_are_what_no_line_breaks_inside():
+    # A short cell is kept whole, its space inside; longer texts break between phrases and at
+    # spaces; plain text beside every Japanese character that kinsoku lets a line break at.
+    assert typeset.pieces("7,000 以上", phrases="cell") == ["7,000 以上"]
+    assert typeset.pieces("※熊本大学ほか 7 大学の COC+事業に", phrases="cell") == ["※熊本大学ほか", "7 大学の", "COC+事業に"]
+    assert typeset.pieces("市内総生産額（十億円）") == ["市", "内", "総", "生", "産", "額", "（十", "億", "円）"]
+    assert typeset.pieces("ＩＣＴを活用") == ["ＩＣＴ", "を", "活", "用"]

@@ -8,7 +8,7 @@ import functools
 import unicodedata
 from pathlib import Path
 
-from . import eras, model, texts
+from . import eras, model, texts, typeset
 from .errors import Location, Problem
 
 # The comparison's text column: 108 mm less 4 mm of padding either side (comparison.css). It
@@ -16,22 +16,19 @@ from .errors import Location, Problem
 COLUMN_MM = 100.0
 # A table cell's padding (1 mm either side) and its half-point rules (base.css).
 CELL_MM = 2.2
-# Type sizes of tables (base.css): plain tables and KPI headings 9 pt, KPI figures 8 pt.
-TABLE_PT, FIGURE_PT = 9.0, 8.0
-# The share of a KPI table its figures' columns divide, by target years: what th.indicator
-# leaves (58%, .targets-2 46%, .targets-3 37%), and from five target years on (.many-targets)
-# 26%, the figures and their headings in 7.5 pt.
-MANY_TARGETS = 5
-FIGURES_SHARES, FIGURES_SHARE, MANY_FIGURES_SHARE, MANY_PT = {2: 0.54, 3: 0.63}, 0.42, 0.74, 7.5
+# Type sizes of tables (base.css): plain tables, KPI headings and figures 9 pt; from five
+# target years on (.many-targets) the figures and their headings 7.5 pt.
+TABLE_PT, MANY_PT, MANY_TARGETS = 9.0, 7.5, 5
+# A KPI table's figure columns are as narrow as their widest piece and the indicator takes
+# the rest, but never less than this (about eight characters a line) nor its widest phrase
+# and its hanging 1em indent.
+INDICATOR_MM = 26.0
 # A run of text with nowhere to break a line (no space, no Japanese character): WeasyPrint
 # cuts one of about 200,000 characters to a single line, silently. A strategy's longest is an
 # address or a URL: anything near this limit is a mistake.
 LONGEST_RUN = 1000
 
 MM_PER_PT = 25.4 / 72
-# A line may not start with these, nor end with those (kinsoku, as Pango keeps it).
-NO_BREAK_BEFORE = frozenset("、。，．）」』】〕〉》ー々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・：；！？")
-NO_BREAK_AFTER = frozenset("（「『【〔〈《")
 
 
 def check(document: model.Document, fonts_dir: Path) -> list[Problem]:
@@ -128,31 +125,8 @@ def _place_of(text: texts.Text, index: int) -> Location:
     return at
 
 
-def runs(text: str) -> list[str]:
-    """The pieces a line can break between, as a table cell breaks them: at spaces, and
-    beside a Japanese (full-width) character unless kinsoku forbids it; a figure, a word
-    or a URL is one piece."""
-    pieces, run = [], ""
-    for character in text:
-        if character.isspace():
-            pieces.append(run)
-            run = ""
-            continue
-        if run and (_wide(character) or _wide(run[-1])) and character not in NO_BREAK_BEFORE \
-                and run[-1] not in NO_BREAK_AFTER:
-            pieces.append(run)
-            run = ""
-        run += character
-    pieces.append(run)
-    return [piece for piece in pieces if piece]
-
-
-def _wide(character: str) -> bool:
-    return unicodedata.east_asian_width(character) in "WF"
-
-
 def _run_problems(text: texts.Text) -> list[Problem]:
-    longest = max(runs(text.value), key=len, default="")
+    longest = max(typeset.pieces(text.value), key=len, default="")
     if len(longest) <= LONGEST_RUN:
         return []
     return [Problem(_place_of(text, text.value.index(longest)), "",
@@ -160,15 +134,27 @@ def _run_problems(text: texts.Text) -> list[Problem]:
                     f" can break in them; at most {LONGEST_RUN:,} print (break the text with spaces)")]
 
 
-def _widest(cells: list[str], size_pt: float, fonts: _Fonts) -> tuple[float, str]:
-    """The narrowest a column of these cells can be, and the piece that decides it."""
-    pieces = [(fonts.width_mm(piece, size_pt), piece) for cell in cells for piece in runs(cell)]
-    return max(pieces, default=(0.0, ""))
+def _widest(cells: list[tuple[str, ...]], size_pt: float, fonts: _Fonts) -> tuple[float, str]:
+    """The narrowest a column of these cells can be, and the piece that decides it: each cell
+    the texts it prints one after another, composed as table cells are (typeset, between
+    phrases). WeasyPrint sizes a column as if no line broke where one text meets the next."""
+    found = [(fonts.width_mm(piece, size_pt), piece) for cell in cells for piece in _joined(cell)]
+    return max(found, default=(0.0, ""))
+
+
+def _joined(texts: tuple[str, ...]) -> list[str]:
+    pieces: list[str] = []
+    for text in texts:
+        own = typeset.pieces(text, phrases="cell")
+        if pieces and own and text[:1] not in typeset.SPACES:
+            pieces[-1] += own.pop(0)
+        pieces += own
+    return pieces
 
 
 def _table_problems(table: model.Table, path: str, fonts: _Fonts) -> list[Problem]:
     columns = max([len(table.head), *map(len, table.rows)], default=0)
-    widest = [_widest([cells[column] for cells in (table.head, *table.rows) if column < len(cells)], TABLE_PT, fonts)
+    widest = [_widest([(cells[column],) for cells in (table.head, *table.rows) if column < len(cells)], TABLE_PT, fonts)
               for column in range(columns)]
     needed = sum(width + CELL_MM for width, _ in widest)
     if needed <= COLUMN_MM:
@@ -182,26 +168,35 @@ def _table_problems(table: model.Table, path: str, fonts: _Fonts) -> list[Proble
 
 def _kpi_problems(kpi: model.Kpi, path: str, fonts: _Fonts) -> list[Problem]:
     years = len(kpi.target_years)
-    # As the template prints them: years bracketed, （R5）, beside the heading or the figure.
-    headings = [kpi.base_label + eras.bracketed(kpi.base_year), *map(eras.bracketed, kpi.target_years)]
-    figures = []
+    # Each column's cells as the template prints them (blocks.html.j2): the indicator with
+    # its mark, its unit (after a <wbr>: a piece of its own), every note; the figures with the
+    # year printed beside them (（R5）).
+    indicator = [(kpi.label,)]
     for item in kpi.items:
-        own_years = item.target_years or ("",) * len(item.targets)
-        figures += [item.base + eras.bracketed(item.base_year),
-                    *(value + eras.bracketed(year) for value, year in zip(item.targets, own_years))]
-
-    def overflow(count: int) -> tuple[float, float, str]:
-        """With ``count`` target years: the widest piece, the width of a figure's column, the piece."""
-        many = count >= MANY_TARGETS
-        width, piece = max(_widest(headings, MANY_PT if many else TABLE_PT, fonts),
-                           _widest(figures, MANY_PT if many else FIGURE_PT, fonts))
-        return width, COLUMN_MM * (MANY_FIGURES_SHARE if many else FIGURES_SHARES.get(count, FIGURES_SHARE)) / (count + 1) - CELL_MM, piece
-
-    width, each, piece = overflow(years)
-    if width <= each:
+        indicator += [("・", "（再掲）" if item.repeat else "", item.name), ("〔", item.unit, "〕") if item.unit else (),
+                      *(("※", note) for note in item.notes)]
+    one_row = years == 1  # a single target year: each heading with its year, in one cell
+    base = [(kpi.base_label, eras.bracketed(kpi.base_year))] if one_row else [(kpi.base_label,), (eras.bracketed(kpi.base_year),)]
+    columns = [base + [(item.base, eras.bracketed(item.base_year)) for item in kpi.items]]
+    for index, year in enumerate(kpi.target_years):
+        columns.append([("目標値", eras.bracketed(year)) if one_row else (eras.bracketed(year),)]
+                       + [(item.targets[index], eras.bracketed(item.target_years[index]) if item.target_years else "")
+                          for item in kpi.items])
+    size = MANY_PT if years >= MANY_TARGETS else TABLE_PT
+    room = COLUMN_MM - max(INDICATOR_MM, _widest(indicator, TABLE_PT, fonts)[0] + CELL_MM + TABLE_PT * MM_PER_PT)
+    widest = [_widest(column, size, fonts) for column in columns]
+    needed = sum(width + CELL_MM for width, _ in widest)
+    if needed <= room:
         return []
-    fitting = max((count for count in range(1, years) if overflow(count)[0] <= overflow(count)[1]), default=0)
+    width, piece = max(widest)
+
+    def fits(count: int) -> bool:
+        """Whether a table of ``count`` target years holds columns as wide as this one's widest."""
+        column = _widest([cell for column in columns for cell in column], MANY_PT if count >= MANY_TARGETS else TABLE_PT, fonts)[0]
+        return (count + 1) * (column + CELL_MM) <= room
+
+    fitting = max((count for count in range(1, years) if fits(count)), default=0)
     return [Problem(kpi.at, f"{path}.kpi",
-                    f"{years} target years do not fit the column: '{piece}' takes {width:.1f} mm and each year's"
-                    f" column has {each:.1f} mm; figures this wide fit {fitting} target years a table (split the"
-                    " years over two tables)")]
+                    f"{years} target years do not fit the column: the figures' {years + 1} columns need {needed:.0f} mm"
+                    f" (the widest piece, '{piece}', takes {width:.1f} mm) and {room:.0f} mm are left beside the"
+                    f" indicator; figures this wide fit {fitting} target years a table (split the years over two tables)")]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 import budoux
 from markupsafe import Markup, escape
@@ -32,6 +33,11 @@ NARROWED = re.compile("[{closing}](?=[{both}])|[{opening}](?=[{opening}])".forma
 # Kept on one line: full-width letters and digits (UAX #14 breaks between any two of them;
 # half-width digits with their separators it already keeps).
 UNBREAKABLE_RUN = re.compile(r"[０-９Ａ-Ｚａ-ｚ]{2,}")
+# Half-width ones (13,000, COC+, a URL) UAX #14 keeps together: nor do phrases cut them.
+HALF_WIDTH_PAIR = re.compile(r"[!-~]{2}")
+# A line may not start with these, nor end with those (kinsoku, as Pango keeps it).
+NO_BREAK_BEFORE = frozenset("、。，．）」』】〕〉》ー々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・：；！？")
+NO_BREAK_AFTER = frozenset("（「『【〔〈《")
 
 # Where phrases are kept, and how long a phrase may be and still never break: as long as the
 # narrowest line of the place holds (a table cell of a side about 12 characters at 9pt, a
@@ -62,17 +68,56 @@ def text_html(text: str, *, phrases: str = "", following: str = "") -> Markup:
 def _line_html(line: str, phrases: str, following: str) -> Markup:
     if not phrases or not line:
         return _characters_html(line, following)
-    longest = LONGEST_KEPT_PHRASE[phrases]
-    units = _phrases(line, longest)
+    units = _units(line, phrases)
     html = []
-    for number, unit in enumerate(units):
-        after = units[number + 1][:1] if number + 1 < len(units) else following
-        kept = len(unit) <= longest or len(units) == 1 and len(line) < SHORTEST_BROKEN_TEXT
+    for number, (unit, kept) in enumerate(units):
+        after = units[number + 1][0][:1] if number + 1 < len(units) else following
         html.append(_kept_html(unit, after) if kept else _characters_html(unit, after))
     # <wbr> between units: WeasyPrint breaks lines between two nowrap spans, but sizes a table
     # column as if it could not (the column would take the whole text's width); it adds no
     # character to the PDF's text.
     return Markup("<wbr>").join(html)
+
+
+def _units(line: str, phrases: str) -> list[tuple[str, bool]]:
+    """The line's units where it breaks between phrases, each with whether it is kept on one line."""
+    longest = LONGEST_KEPT_PHRASE[phrases]
+    units = _phrases(line, longest)
+    return [(unit, len(unit) <= longest or len(units) == 1 and len(line) < SHORTEST_BROKEN_TEXT) for unit in units]
+
+
+def pieces(text: str, *, phrases: str = "") -> list[str]:
+    """The pieces of ``text`` that no line breaks inside, as text_html composes it: what
+    decides how narrow a column holding the text can be."""
+    found: list[str] = []
+    for line in text.split("\n"):
+        for unit, kept in _units(line, phrases) if phrases and line else [(line, False)]:
+            core = unit.strip(SPACES)
+            found += [core] if kept and core else _breakable_pieces(unit)
+    return [piece for piece in found if piece]
+
+
+def _breakable_pieces(text: str) -> list[str]:
+    """The pieces a line breaks between where no phrase is kept: at spaces, and beside a
+    Japanese (full-width) character unless kinsoku forbids it or the two are of one run of
+    full-width letters or digits; a figure, a word or a URL is one piece."""
+    found, piece = [], ""
+    for character in text:
+        if character.isspace():
+            found.append(piece)
+            piece = ""
+            continue
+        if piece and (_wide(character) or _wide(piece[-1])) and character not in NO_BREAK_BEFORE \
+                and piece[-1] not in NO_BREAK_AFTER and not _cuts_a_run(piece, character):
+            found.append(piece)
+            piece = ""
+        piece += character
+    found.append(piece)
+    return found
+
+
+def _wide(character: str) -> bool:
+    return unicodedata.east_asian_width(character) in "WF"
 
 
 def _kept_html(unit: str, following: str) -> Markup:
@@ -102,7 +147,7 @@ def _phrases(line: str, longest: int) -> list[str]:
     last = units[-1]
     if len(last) == 1 and len(units) > 1:
         units[-2:] = [units[-2] + last]
-    elif len(last) > longest:
+    elif len(last) > longest and not _cuts_a_run(last[:-2], last[-2:]):
         # A long last phrase may break inside, but not before its last two characters.
         units[-1:] = [last[:-2], last[-2:]]
     return units
@@ -110,7 +155,7 @@ def _phrases(line: str, longest: int) -> list[str]:
 
 # A kanji or katakana word (with the kana that follow it), a run of full-width letters or
 # digits, or anything else one character at a time.
-WORD = re.compile(r"(?:[一-龯々〇]+|[ァ-ヺー]+|[０-９Ａ-Ｚａ-ｚ]+)[ぁ-ゖ]*|.", re.S)
+WORD = re.compile(r"(?:[一-龯々〇]+|[ァ-ヺー]+|[０-９Ａ-Ｚａ-ｚ]+)[ぁ-ゖ]*|[!-~]+|.", re.S)
 
 
 def _words(phrase: str, longest: int) -> list[str]:
@@ -127,7 +172,8 @@ def _words(phrase: str, longest: int) -> list[str]:
 
 
 def _cuts_a_run(before: str, after: str) -> bool:
-    return bool(UNBREAKABLE_RUN.fullmatch(before[-1:] + after[:1]))
+    pair = before[-1:] + after[:1]
+    return bool(UNBREAKABLE_RUN.fullmatch(pair) or HALF_WIDTH_PAIR.fullmatch(pair))
 
 
 def _characters_html(text: str, following: str) -> Markup:
