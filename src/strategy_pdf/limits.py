@@ -175,11 +175,11 @@ def _kpi_problems(kpi: model.Kpi, path: str, fonts: _Fonts) -> list[Problem]:
     for item in kpi.items:
         indicator += [("・", "（再掲）" if item.repeat else "", item.name), ("〔", item.unit, "〕") if item.unit else (),
                       *(("※", note) for note in item.notes)]
-    one_row = years == 1  # a single target year: each heading with its year, in one cell
-    base = [(kpi.base_label, eras.bracketed(kpi.base_year))] if one_row else [(kpi.base_label,), (eras.bracketed(kpi.base_year),)]
-    columns = [base + [(item.base, eras.bracketed(item.base_year)) for item in kpi.items]]
+    # A heading and its year break apart (<wbr>, or rows of their own); 目標値 spans the target
+    # columns, but for a single year.
+    columns = [[(kpi.base_label,), (eras.bracketed(kpi.base_year),)] + [(item.base, eras.bracketed(item.base_year)) for item in kpi.items]]
     for index, year in enumerate(kpi.target_years):
-        columns.append([("目標値", eras.bracketed(year)) if one_row else (eras.bracketed(year),)]
+        columns.append([("目標値",) if years == 1 else (), (eras.bracketed(year),)]
                        + [(item.targets[index], eras.bracketed(item.target_years[index]) if item.target_years else "")
                           for item in kpi.items])
     size = MANY_PT if years >= MANY_TARGETS else TABLE_PT
