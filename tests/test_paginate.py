@@ -2,7 +2,8 @@
 
 import re
 
-from strategy_pdf import paginate
+from strategy_pdf import model, paginate
+from strategy_pdf.errors import Location
 
 from .conftest import ROOT
 
@@ -50,3 +51,31 @@ def test_the_estimate_follows_from_the_measures():
     # What the golden HTML and the real document's cut were tuned with.
     assert (paginate.CHARACTERS_PER_LINE, paginate.LINES_PER_PAGE) == (27, 28)
     assert (paginate.KEEP_WHOLE_LINES, paginate.KEEP_SHORT_LINES) == (22, 8)
+
+
+AT = Location("x.yaml", 1, 1)
+LONG = "熊本市の" * 40  # six lines of a column
+
+
+def _row(*draft, remarks=("新設",)) -> model.Row:
+    return model.Row("r", tuple(draft), (), remarks, False, AT)
+
+
+def test_a_short_row_is_kept_whole_and_a_long_one_with_a_short_remark_splits():
+    assert paginate.keep_whole(_row(model.Paragraph("短い段落。", AT)))
+    assert not paginate.keep_whole(_row(*[model.Paragraph(LONG, AT)] * 3))
+
+
+def test_headings_go_with_what_follows_them_when_a_row_splits():
+    # After its heading the row flows (a paragraph, or a table's rows): the page can end
+    # inside it, with the remark beside its first lines. A figure after the heading cannot.
+    heading = model.Heading(3, "（２）検証委員会・委員", AT)
+    table = model.Table("", ("氏名", "所属"), (("荒川　浩二", "肥後銀行 上席執行役員 地域振興部長"),) * 4, AT)
+    paragraph = model.Paragraph(LONG, AT)
+    assert paginate.KEEP_SHORT_LINES < paginate.estimated_lines((heading, paragraph, table)) <= paginate.KEEP_WHOLE_LINES
+    assert not paginate.keep_whole(_row(heading, paragraph, table))
+    assert not paginate.keep_whole(_row(heading, table, paragraph))
+    figure = model.Figure("図", ("支援",) * 8, AT)
+    assert paginate.keep_whole(_row(heading, figure, paragraph))
+    # A remark taller than the first lines would be left alone: kept whole.
+    assert paginate.keep_whole(_row(heading, paragraph, table, remarks=("長い備考の文章が続く" * 4,)))

@@ -70,9 +70,11 @@ def _diagram_lines(diagram: model.Diagram) -> float:
     return tallest + band
 
 
-# Blocks a page can end inside after their first lines (two at least: orphans), so a row
-# that opens with one on each side keeps its remark company when it splits.
-FLOWING = (model.Paragraph, model.Item, model.Note)
+# Blocks a page can end inside after their first lines (two at least: orphans), or between
+# the rows of a table, so a row that opens with one on each side (after its headings, which
+# never end a page) keeps its remark company when it splits.
+FLOWING = (model.Paragraph, model.Item, model.Note, model.Table)
+HEADINGS = (model.Heading, model.Label, model.Lead)
 
 
 def keep_whole(row: model.Row) -> bool:
@@ -81,7 +83,8 @@ def keep_whole(row: model.Row) -> bool:
         return True
     # A remark stays with the first part of a split row when each side opens with text that
     # can end a page after its first lines and the remark is no taller than those lines.
-    flows = all(isinstance(side[0], FLOWING) for side in (row.draft, row.current) if side)
+    flows = all(isinstance(next((block for block in side if not isinstance(block, HEADINGS)), None), FLOWING)
+                for side in (row.draft, row.current) if side)
     return bool(row.remarks) and lines <= KEEP_WHOLE_LINES and not (flows and remark_lines(row) <= 2)
 
 
@@ -100,7 +103,7 @@ def opens_page(row: model.Row) -> bool:
 
 def only_headings(row: model.Row) -> bool:
     """A row of headings belongs with the row after it: never the last on a page."""
-    return all(isinstance(block, (model.Heading, model.Label, model.Lead)) for block in row.draft + row.current)
+    return all(isinstance(block, HEADINGS) for block in row.draft + row.current)
 
 
 @dataclass(frozen=True)
