@@ -355,31 +355,32 @@ def _pool_started(build_pid: int) -> bool:
     return build_pid in _processes_in_group(build_pid).values()
 
 
-def _wait_until(condition, what: str) -> None:
+def _wait_until(condition, what: str, build: subprocess.Popen) -> None:
     deadline = time.monotonic() + 120
     while not condition():
+        assert build.poll() is None, f"the build ended (exit {build.returncode}) before it got to {what}"
         assert time.monotonic() < deadline, f"the build never got to {what}"
         time.sleep(0.02)
 
 
 def _kill_warming_up(build: subprocess.Popen, parts: int) -> None:
     """While the sources are parsed and the renderer pool loads WeasyPrint."""
-    _wait_until(lambda: _pool_started(build.pid), "start its renderer pool")
+    _wait_until(lambda: _pool_started(build.pid), "start its renderer pool", build)
     build.send_signal(signal.SIGKILL)
 
 
 def _terminate_rendering(build: subprocess.Popen, parts: int) -> None:
     """While every part renders."""
-    _wait_until(lambda: _renderers(build.pid) == parts, "render its parts")
+    _wait_until(lambda: _renderers(build.pid) == parts, "render its parts", build)
     build.send_signal(signal.SIGTERM)
 
 
 def _kill_joined(build: subprocess.Popen, parts: int) -> None:
     """Once the parts are rendered and the pool joins them and hands the PDF over: the build
     is stopped while they render, so that the PDF cannot reach it before the kill does."""
-    _wait_until(lambda: _renderers(build.pid) == parts, "render its parts")
+    _wait_until(lambda: _renderers(build.pid) == parts, "render its parts", build)
     build.send_signal(signal.SIGSTOP)
-    _wait_until(lambda: _renderers(build.pid) == 0, "the end of its parts")
+    _wait_until(lambda: _renderers(build.pid) == 0, "the end of its parts", build)
     build.send_signal(signal.SIGKILL)
 
 
@@ -389,9 +390,18 @@ def _kill_joined(build: subprocess.Popen, parts: int) -> None:
 @pytest.mark.parametrize("kill", [_kill_warming_up, _terminate_rendering, _kill_joined], ids=lambda kill: kill.__name__)
 def test_a_killed_build_leaves_no_process_and_no_output(tmp_path, kill):
     target = tmp_path / "out" / "comparison.pdf"
-    parts = paginate.part_count(parse.load_document(ROOT / "source"))
+    # Three chapters of three pages, each a part: long enough for every moment to be seen.
+    paragraph = "熊本市の人口の推移と将来の見通しについて、各種の統計から分析する。" * 5
+    chapters = {f"chapter-{number}.yaml": f"title: 章{number}\nrows:\n" + "".join(
+        f"  - id: c{number}-{row}\n    draft: {paragraph}\n    current: {paragraph}\n" + ("    break: page\n" if row == 0 else "")
+        for row in range(12)) for number in range(3)}
+    source = document_with(tmp_path, "[" + ", ".join(name.removesuffix(".yaml") for name in chapters) + "]", chapters)
+    for name in ("basics.yaml", "goal.yaml"):
+        (source / name).unlink()
+    parts = 3
     # Its own session: the build and every process it starts share a process group to look for.
-    build_process = subprocess.Popen([sys.executable, "-c", "from strategy_pdf.cli import main; main()", "build", "-q", "--no-cache", "-o", str(target)],
+    build_process = subprocess.Popen([sys.executable, "-c", "from strategy_pdf.cli import main; main()", "build", "-q", "--no-cache",
+                                      "--no-lint", "--parts", str(parts), "--source", str(source), "-o", str(target)],
                                      cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
     try:
