@@ -189,13 +189,11 @@ def _kpi_problems(kpi: model.Kpi, path: str, fonts: _Fonts) -> list[Problem]:
     if needed <= room:
         return []
     width, piece = max(widest)
-
-    def fits(count: int) -> bool:
-        """Whether a table of ``count`` target years holds columns as wide as this one's widest."""
-        column = _widest([cell for column in columns for cell in column], MANY_PT if count >= MANY_TARGETS else TABLE_PT, fonts)[0]
-        return (count + 1) * (column + CELL_MM) <= room
-
-    fitting = max((count for count in range(1, years) if fits(count)), default=0)
+    # Tables of fewer years, their columns as wide as this one's widest, in their type size.
+    cells = [cell for column in columns for cell in column]
+    widest_at = {size: _widest(cells, size, fonts)[0] + CELL_MM for size in (TABLE_PT, MANY_PT)}
+    fitting = max((count for count in range(1, years)
+                   if (count + 1) * widest_at[MANY_PT if count >= MANY_TARGETS else TABLE_PT] <= room), default=0)
     return [Problem(kpi.at, f"{path}.kpi",
                     f"{years} target years do not fit the column: the figures' {years + 1} columns need {needed:.0f} mm"
                     f" (the widest piece, '{piece}', takes {width:.1f} mm) and {room:.0f} mm are left beside the"
