@@ -10,11 +10,21 @@ from pathlib import Path
 import pytest
 
 from strategy_pdf.build import Project, build
+from strategy_pdf import engine
 
 from .pdf_reading import PageText, read_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _renderers_kept_warm():
+    """A test process builds again and again, as ``watch`` does: it keeps the renderers' warm
+    state (WeasyPrint imported, each layout's styles and fonts loaded) for every build to
+    inherit. The command's own path, warming in the renderer, is what the tests that run
+    ``strategy-pdf`` as a process take."""
+    engine.keep_warm()
 
 
 @pytest.fixture(autouse=True)

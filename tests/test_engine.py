@@ -1,14 +1,21 @@
 """The engine: WeasyPrint's internals hooked for one version, and nothing else imports it."""
 
 import ast
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from strategy_pdf import engine
+from strategy_pdf.build import Options, Project, build
 from strategy_pdf.cli import main
+from strategy_pdf.engine import parts
+from strategy_pdf.errors import SourceError
 
-from .conftest import ROOT
+from .conftest import FIXTURES, ROOT
 
 SOURCES = ROOT / "src" / "strategy_pdf"
 
@@ -84,3 +91,40 @@ def test_glyphs_shared_by_the_parts_are_in_glyph_order_whoever_drew_them_first()
     texts, widths = union["mincho"]
     assert list(texts) == list(widths) == list(_union([second, first])["mincho"][0]) == [3, 5, 7]
     assert texts[5] == "、" and widths[3] == 1000
+
+
+@pytest.fixture
+def temporary(tmp_path, monkeypatch) -> Path:
+    """The temporary directory, empty, for what a build leaves in it."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_a_build_leaves_no_font_files_behind_whether_it_renders_or_fails(temporary, monkeypatch, tmp_path):
+    """Loading the styles copies the fonts (20 MB) into a temporary folder, which the
+    renderers, leaving by os._exit, cannot remove: the build does."""
+    monkeypatch.setattr(parts, "_keeping_warm", False)  # as the command builds: warmed in the renderer
+    build(Project.at(ROOT, FIXTURES / "good" / "minimal" / "source"), tmp_path / "a.pdf", options=Options(stamp=False))
+    with pytest.raises(SourceError):
+        build(Project.at(ROOT, FIXTURES / "bad" / "structure" / "source"), tmp_path / "b.pdf")
+    assert (tmp_path / "a.pdf").is_file() and list(temporary.iterdir()) == []
+
+
+def test_a_process_that_keeps_warm_loads_a_changed_stylesheet_again(temporary, monkeypatch, tmp_path):
+    monkeypatch.setattr(parts, "_kept_warm", {})
+    root = tmp_path / "project"
+    for folder in ("styles", "fonts"):
+        shutil.copytree(ROOT / folder, root / folder)
+    project = Project.at(root, FIXTURES / "good" / "minimal" / "source")
+    options = Options(stamp=False, parts=2)
+    landscape = PdfReader(build(project, tmp_path / "a.pdf", options=options)).pages[0].mediabox
+    assert len(list(temporary.iterdir())) == 1  # the fonts of the styles kept warm
+    with open(root / "styles" / "comparison.css", "a", encoding="utf-8") as sheet:
+        sheet.write("\n@page { size: A4 portrait; }\n")
+    portrait = PdfReader(build(project, tmp_path / "b.pdf", options=options)).pages[0].mediabox
+    assert (round(landscape.width), round(portrait.width)) == (842, 595)
+    assert len(list(temporary.iterdir())) == 1  # the earlier styles' fonts removed
+    parts._discard_kept_warm()  # what the process does at its exit
+    assert list(temporary.iterdir()) == []

@@ -399,11 +399,13 @@ def test_a_killed_build_leaves_no_process_and_no_output(tmp_path, kill):
     for name in ("basics.yaml", "goal.yaml"):
         (source / name).unlink()
     parts = 3
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     # Its own session: the build and every process it starts share a process group to look for.
     build_process = subprocess.Popen([sys.executable, "-c", "from strategy_pdf.cli import main; main()", "build", "-q", "--no-cache",
                                       "--no-lint", "--parts", str(parts), "--source", str(source), "-o", str(target)],
                                      cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+                                     stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(temporary)})
     try:
         kill(build_process, parts)
     except BaseException:
@@ -419,6 +421,8 @@ def test_a_killed_build_leaves_no_process_and_no_output(tmp_path, kill):
         os.kill(pid, signal.SIGKILL)
     assert left == []
     assert not target.exists() and (not target.parent.exists() or not any(target.parent.iterdir()))
+    if kill is _terminate_rendering:  # stopped, it clears up; killed (SIGKILL), nothing can
+        assert list(temporary.iterdir()) == [] and build_process.returncode == 128 + signal.SIGTERM
 
 
 # 10. --parts 1000 on a document of many page breaks starts no more renderers than a fixed cap.

@@ -338,8 +338,7 @@ def watch(project: Project, output: Path, options: Options, report: Callable[[st
     ``cache``: another folder for the parts than the project's."""
     import watchfiles
 
-    # Imported once here, WeasyPrint is already loaded in every build's renderers.
-    engine.pdf.prepare_weasyprint(project.root)
+    engine.keep_warm()
 
     def attempt() -> None:
         start = time.perf_counter()

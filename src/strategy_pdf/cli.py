@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import dataclasses
 import os
 import shutil
+import signal
 import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
@@ -29,10 +31,30 @@ class _CleanErrors(click.Group):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with _terminated_as_exit():
+                return super().invoke(ctx)
         except StrategyPdfError as exc:
             click.echo(str(exc), err=True)
             ctx.exit(exc.exit_code)
+
+
+@contextmanager
+def _terminated_as_exit():
+    """SIGTERM (kill, a cancelled CI job) unwinds the command as Ctrl-C does: its renderers
+    are stopped and its temporary files removed on the way out (the renderers themselves
+    are killed by it, see engine.parts)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals (a command invoked from a thread)
+        return
+    previous = signal.signal(signal.SIGTERM, _exit_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_terminated(number: int, _frame) -> None:
+    raise SystemExit(128 + number)
 
 
 @click.group(cls=_CleanErrors, context_settings={"help_option_names": ["-h", "--help"]})

@@ -11,10 +11,10 @@
 from .hooks import WEASYPRINT_VERSION, WeasyPrintVersionError
 from .join import join
 from .output import check_writable, write_atomically
-from .parts import Renderers, Work, render_together
+from .parts import Renderers, Work, keep_warm, render_together
 from .protocol import Job
 from .pdf import Pdf, Styles, load_styles, render_pdf
 
 __all__ = ["WEASYPRINT_VERSION", "WeasyPrintVersionError", "join", "check_writable", "write_atomically", "Renderers",
-           "Work", "render_together", "Job",
+           "Work", "keep_warm", "render_together", "Job",
            "Pdf", "Styles", "load_styles", "render_pdf"]

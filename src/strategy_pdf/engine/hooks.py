@@ -1,15 +1,18 @@
 """Every change made to WeasyPrint's internals, for the one version they were written against.
 
-WeasyPrint offers no API for what these do, so each replaces one of its functions for the
-length of a render and restores it after. Those functions' signatures and the page-state
+WeasyPrint offers no API for what these do, so three replace one of its functions for the
+length of a render and restore it after, and one tells a font configuration where to keep
+its files. Those functions' signatures and the page-state
 tuple changed between WeasyPrint 60, 64 and 69: before a hook is installed, the installed
 version is checked, and an upgrade means reading this file against the new version's
-``layout/page.py``, ``layout/preferred.py``, ``layout/__init__.py`` and ``pdf/fonts.py``.
+``layout/page.py``, ``layout/preferred.py``, ``layout/__init__.py``, ``pdf/fonts.py`` and
+``text/fonts.py``.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import StrategyPdfError
@@ -185,3 +188,14 @@ def subsets_shared(shared: Callable[[Glyphs], Glyphs]) -> Iterator[None]:
 
     with _replaced(weasyprint_pdf, "build_fonts_dictionary", build_fonts_dictionary):
         yield
+
+
+
+def fonts_copied_to(font_config, folder: Path) -> None:
+    """WeasyPrint copies the file of each @font-face into a folder of the font configuration,
+    one it makes in the temporary directory and removes when the configuration is collected
+    (``text/fonts.py``: ``add_font_face``, ``__del__``). A renderer is never collected: it
+    leaves by ``os._exit`` or is killed, and every build left its fonts (20 MB) behind. The
+    fonts go to ``folder`` instead, which the process that outlives the renderers removes."""
+    _weasyprint()
+    font_config._folder = folder

@@ -17,12 +17,15 @@ What the processes say to each other is in ``protocol``; the meetings are ``MEET
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import dataclasses
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -40,14 +43,19 @@ class Renderers:
     """A renderer started before the document is ready: it imports WeasyPrint and renders a
     warm-up page (fonts loaded, C types parsed: over a second) while the sources are parsed
     here; then it forks one process per part, each inheriting that warm state, coordinates
-    them and joins their PDFs. Use as a context manager: leaving it stops every process."""
+    them and joins their PDFs. Use as a context manager: leaving it stops every process.
+    In a process that keeps warm (``keep_warm``) the renderer inherits that state instead."""
 
     def __init__(self, roots: tuple[Path, ...], stylesheets: tuple[Path, ...]):
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe()
         self._pool = Channel(ours)
+        warm = _warmed(roots, stylesheets) if _keeping_warm else None
+        # Made and removed here: the renderers may be killed, and leave without clearing up.
+        self._fonts = None if warm else Path(tempfile.mkdtemp(prefix="strategy-pdf-fonts-"))
         # Not a daemon: daemons may not start processes of their own.
-        self._process = context.Process(target=_pool, args=(roots, stylesheets, Channel(theirs), ours, os.getpid()))
+        self._process = context.Process(target=_pool, args=(roots, stylesheets, warm or self._fonts, Channel(theirs),
+                                                            ours, os.getpid()))
         self._process.start()
         theirs.close()
         self._job_sent = False
@@ -61,9 +69,62 @@ class Renderers:
         if self._process.is_alive():  # still warming up (the sources failed) or stuck
             self._process.kill()
         self._process.join()
+        if self._fonts is not None:
+            shutil.rmtree(self._fonts, ignore_errors=True)
 
 
 Work = tuple[Renderers, Job, Callable[[dict[str, int]], str] | None]
+
+
+@dataclass(frozen=True)
+class _Warm:
+    """A layout's styles loaded and its fonts warmed (their files in ``fonts``), for the
+    environment they were loaded in."""
+
+    environment: bytes
+    styles: pdf.Styles
+    fonts: Path
+
+
+_kept_warm: dict[tuple[tuple[Path, ...], tuple[Path, ...]], _Warm] = {}
+_keeping_warm = False
+
+
+def keep_warm() -> None:
+    """For a process that builds again and again (``watch``, a test session): each layout's
+    styles are loaded and its fonts warmed here, once, and every later build's renderer
+    inherits them (about 0.2 s a build, and WeasyPrint's import the first time), where a
+    single build warms them in its renderer while the sources are parsed."""
+    global _keeping_warm
+    if not _keeping_warm:
+        atexit.register(_discard_kept_warm)
+    _keeping_warm = True
+
+
+def _discard_kept_warm() -> None:
+    for kept in _kept_warm.values():
+        shutil.rmtree(kept.fonts, ignore_errors=True)
+    _kept_warm.clear()
+
+
+def _warmed(roots: tuple[Path, ...], stylesheets: tuple[Path, ...]) -> _Warm | None:
+    """The warm state for these styles, loaded again when a stylesheet, a font or the
+    engine changed; None when they fail to load, so that the renderer reports why in its
+    turn, after the sources, as it does in a single build."""
+    environment = cache.environment(roots, stylesheets)
+    kept = _kept_warm.get((roots, stylesheets))
+    if kept is None or kept.environment != environment:
+        fonts = Path(tempfile.mkdtemp(prefix="strategy-pdf-fonts-"))
+        try:
+            styles = pdf.load_styles(stylesheets, roots, fonts)
+            pdf.render_pdf(_WARM_UP, roots, styles=styles)
+        except StrategyPdfError:
+            shutil.rmtree(fonts, ignore_errors=True)
+            return None
+        if kept is not None:  # no renderer still uses them: builds run one after the other
+            shutil.rmtree(kept.fonts, ignore_errors=True)
+        kept = _kept_warm[roots, stylesheets] = _Warm(environment, styles, fonts)
+    return kept
 
 
 def render_together(work: list[Work], progress: Callable[[str], None] | None = None) -> list[Done]:
@@ -105,18 +166,22 @@ def render_together(work: list[Work], progress: Callable[[str], None] | None = N
     return [results[index] for index in range(len(work))]
 
 
-def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], build: Channel, builds_end: Connection,
-          build_pid: int) -> None:
+def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], warm: _Warm | Path, build: Channel,
+          builds_end: Connection, build_pid: int) -> None:
+    """``warm``: the warm state this process inherits, or the folder for the fonts it loads."""
     _end_with_parent(build_pid)
     # The fork copied the build's end of the pipe too: closed here, the pipe reads as closed
     # once the build is gone, however it went.
     builds_end.close()
-    try:
-        styles = pdf.load_styles(stylesheets, roots)
-        pdf.render_pdf(_WARM_UP, roots, styles=styles)
-        environment = cache.environment(roots, stylesheets)
-    except StrategyPdfError as error:
-        styles, failure = None, str(error)
+    if isinstance(warm, _Warm):
+        styles, environment = warm.styles, warm.environment
+    else:
+        try:
+            styles = pdf.load_styles(stylesheets, roots, warm)
+            pdf.render_pdf(_WARM_UP, roots, styles=styles)
+            environment = cache.environment(roots, stylesheets)
+        except StrategyPdfError as error:
+            styles, failure = None, str(error)
     job = build.receive()
     if not isinstance(job, Job):
         return  # the build stopped before rendering (a source error)
@@ -166,6 +231,8 @@ def _end_with_parent(parent: int) -> None:
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    # The command unwinds on SIGTERM (cli); a renderer told to stop just stops.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if os.getppid() != parent:
         os._exit(0)
 

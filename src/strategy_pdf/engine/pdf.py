@@ -105,13 +105,15 @@ class Styles:
     font_config: object
 
 
-def load_styles(paths: tuple[Path, ...], roots: tuple[Path, ...]) -> Styles:
-    """Parse the stylesheets and load their fonts; raise RenderError on any WeasyPrint warning."""
+def load_styles(paths: tuple[Path, ...], roots: tuple[Path, ...], fonts: Path) -> Styles:
+    """Parse the stylesheets and load their fonts, copying the font files into the folder
+    ``fonts`` (its maker removes it); raise RenderError on any WeasyPrint warning."""
     weasyprint = prepare_weasyprint(roots[0])
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
     font_config = FontConfiguration()
+    hooks.fonts_copied_to(font_config, fonts)
     with _warnings_as_errors() as warnings:
         try:
             sheets = tuple(weasyprint.CSS(filename=str(path), font_config=font_config,
