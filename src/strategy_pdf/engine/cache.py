@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .hooks import Glyphs
-from .pdf import FONTS_DIR, Pdf
+from .pdf import FONTS_DIR, Pdf, prepare_weasyprint
 
 # Changed whenever an entry's layout changes: older entries then miss.
 FORMAT = "strategy-pdf part 1"
@@ -44,8 +44,7 @@ class Entry:
 def environment(roots: tuple[Path, ...], stylesheets: tuple[Path, ...]) -> bytes:
     """What every part of a layout depends on besides its HTML: the versions, the engine's
     code, the stylesheets and the fonts, as one digest."""
-    import weasyprint
-
+    weasyprint = prepare_weasyprint(roots[0])
     digest = hashlib.sha256(f"{FORMAT}\0{weasyprint.__version__}\0".encode())
     engine = Path(__file__).parent
     for path in [*sorted(engine.glob("*.py")), *stylesheets, *sorted((roots[0] / FONTS_DIR).iterdir())]:

@@ -190,7 +190,6 @@ def subsets_shared(shared: Callable[[Glyphs], Glyphs]) -> Iterator[None]:
         yield
 
 
-
 def fonts_copied_to(font_config, folder: Path) -> None:
     """WeasyPrint copies the file of each @font-face into a folder of the font configuration,
     one it makes in the temporary directory and removes when the configuration is collected

@@ -111,20 +111,29 @@ def _warmed(roots: tuple[Path, ...], stylesheets: tuple[Path, ...]) -> _Warm | N
     """The warm state for these styles, loaded again when a stylesheet, a font or the
     engine changed; None when they fail to load, so that the renderer reports why in its
     turn, after the sources, as it does in a single build."""
-    environment = cache.environment(roots, stylesheets)
+    try:
+        environment = cache.environment(roots, stylesheets)
+    except StrategyPdfError:  # another WeasyPrint version
+        return None
     kept = _kept_warm.get((roots, stylesheets))
     if kept is None or kept.environment != environment:
         fonts = Path(tempfile.mkdtemp(prefix="strategy-pdf-fonts-"))
         try:
-            styles = pdf.load_styles(stylesheets, roots, fonts)
-            pdf.render_pdf(_WARM_UP, roots, styles=styles)
+            warm = _warm_up(roots, stylesheets, fonts, environment)
         except StrategyPdfError:
             shutil.rmtree(fonts, ignore_errors=True)
             return None
         if kept is not None:  # no renderer still uses them: builds run one after the other
             shutil.rmtree(kept.fonts, ignore_errors=True)
-        kept = _kept_warm[roots, stylesheets] = _Warm(environment, styles, fonts)
+        kept = _kept_warm[roots, stylesheets] = warm
     return kept
+
+
+def _warm_up(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], fonts: Path, environment: bytes) -> _Warm:
+    """Load the styles (their fonts copied into ``fonts``) and render a page with each font."""
+    styles = pdf.load_styles(stylesheets, roots, fonts)
+    pdf.render_pdf(_WARM_UP, roots, styles=styles)
+    return _Warm(environment, styles, fonts)
 
 
 def render_together(work: list[Work], progress: Callable[[str], None] | None = None) -> list[Done]:
@@ -173,15 +182,12 @@ def _pool(roots: tuple[Path, ...], stylesheets: tuple[Path, ...], warm: _Warm | 
     # The fork copied the build's end of the pipe too: closed here, the pipe reads as closed
     # once the build is gone, however it went.
     builds_end.close()
-    if isinstance(warm, _Warm):
+    try:
+        if not isinstance(warm, _Warm):
+            warm = _warm_up(roots, stylesheets, warm, cache.environment(roots, stylesheets))
         styles, environment = warm.styles, warm.environment
-    else:
-        try:
-            styles = pdf.load_styles(stylesheets, roots, warm)
-            pdf.render_pdf(_WARM_UP, roots, styles=styles)
-            environment = cache.environment(roots, stylesheets)
-        except StrategyPdfError as error:
-            styles, failure = None, str(error)
+    except StrategyPdfError as error:
+        styles, failure = None, str(error)
     job = build.receive()
     if not isinstance(job, Job):
         return  # the build stopped before rendering (a source error)
