@@ -1,8 +1,19 @@
 """Stage 1: the safe, located YAML loader."""
 
-import pytest
+from pathlib import Path
+from unittest import mock
 
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from strategy_pdf import loader
 from strategy_pdf.loader import Mapping, Null, Scalar, Sequence, load_bytes
+
+from .conftest import FIXTURES, ROOT
+
+SOURCES = sorted(path for folder in (ROOT / "source", FIXTURES) for path in folder.rglob("*.y*ml"))
 
 
 def load(text: str | bytes):
@@ -140,3 +151,71 @@ def test_tab_and_full_width_indentation():
         "source/x.yaml:2:1: a tab is used for indentation; indent with half-width spaces",
         "source/x.yaml:3:3: a full-width space (U+3000) is used for indentation; indent with half-width spaces",
     ]
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _by_pyyaml_alone(data: bytes):
+    with mock.patch.object(loader, "_FastComposer", None):
+        return load_bytes(data, "source/x.yaml")
+
+
+def test_libyaml_reads_the_real_sources_itself_as_pyyaml_does():
+    for path in SOURCES:
+        data = path.read_bytes()
+        assert load_bytes(data, "source/x.yaml") == _by_pyyaml_alone(data), path
+    # Only prh.yml's patterns ('?') and the fixtures made to be wrong go to PyYAML.
+    chapters = [path for path in SOURCES if path.parent == ROOT / "source" and path.suffix == ".yaml"]
+    for path in chapters:
+        assert yaml.compose(path.read_text(encoding="utf-8"), Loader=loader._FastComposer) is not None, path
+
+
+class _LibyamlAlone(loader._Refusing, loader.Composer, loader.CParser, loader.Resolver):
+    def __init__(self, stream):
+        loader.CParser.__init__(self, stream)
+        loader.Composer.__init__(self)
+        loader.Resolver.__init__(self)
+
+
+def _tree(text: str, composer):
+    try:
+        return loader._convert(yaml.compose(text, Loader=composer), "source/x.yaml", [])
+    except yaml.YAMLError:
+        return "refused"
+
+
+@pytest.mark.parametrize("text", ["- id: ref-meet\ting-5\n", "a: [40? ]\n", "a: |-#\n  x\n", "a: x\nb\ufeff: y\n",
+                                  "a: {b: , c: d}\n", "!\n"])
+def test_where_libyaml_reads_apart_pyyaml_reads(text):
+    assert _tree(text, _LibyamlAlone) != _tree(text, loader._SafeComposer)
+    data = text.encode("utf-8")
+    assert load_bytes(data, "source/x.yaml") == _by_pyyaml_alone(data)
+
+
+TEXTS = [path for path in SOURCES if _is_utf8(path.read_bytes())]
+_EDITS = ["- ", ": ", ":", "\n", "  ", "[", "]", "{", "}", ",", "&a ", "*a", "!", "!!str ", "|", ">-", "'", '"', "#",
+          "?", "%", "@", "~", "\t", "\u3000", "\ufeff", "\u2028", "\x85", "\r", "---\n", "...\n", "\\", "😀", "１"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_libyaml_or_pyyaml_a_mutated_source_reads_the_same(data):
+    """Every text PyYAML and libyaml read apart goes to PyYAML: the same tree, locations and
+    problems either way."""
+    text = data.draw(st.sampled_from(TEXTS)).read_text(encoding="utf-8-sig")
+    lines = text.splitlines(keepends=True)
+    start = data.draw(st.integers(0, max(0, len(lines) - 30)))
+    window = list("".join(lines[start:start + 30]))
+    for _ in range(data.draw(st.integers(1, 5))):
+        at = data.draw(st.integers(0, len(window)))
+        edit = data.draw(st.sampled_from(_EDITS))
+        width = data.draw(st.sampled_from([0, 1, 2, 40]))  # 40: to the end of the line, often
+        window[at:at + width] = [edit]
+    mutated = "".join(window).encode("utf-8")
+    assert load_bytes(mutated, "source/x.yaml") == _by_pyyaml_alone(mutated)

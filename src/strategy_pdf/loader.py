@@ -7,6 +7,7 @@ no tags, no aliases, no duplicate keys.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
@@ -15,6 +16,7 @@ import yaml
 from yaml.composer import Composer
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from . import mistakes
 from .errors import Location, Problem
@@ -79,9 +81,9 @@ class _TooDeep(yaml.YAMLError):
         self.mark = mark
 
 
-class _SafeComposer(yaml.SafeLoader):
-    """SafeLoader whose composer refuses aliases (an alias bomb never expands) and nesting
-    deeper than MAX_DEPTH (the composer recurses: hundreds of levels exhaust the stack)."""
+class _Refusing:
+    """A composer that refuses aliases (an alias bomb never expands) and nesting deeper than
+    MAX_DEPTH (the composer recurses: hundreds of levels exhaust the stack)."""
 
     _depth = 0
 
@@ -95,6 +97,54 @@ class _SafeComposer(yaml.SafeLoader):
             return Composer.compose_node(self, parent, index)
         finally:
             self._depth -= 1
+
+
+class _SafeComposer(_Refusing, yaml.SafeLoader):
+    """PyYAML's own parser, in Python: what every problem is reported from."""
+
+
+class _ReadApart(yaml.YAMLError):
+    """libyaml would read this text otherwise than PyYAML: PyYAML reads it."""
+
+
+# Where the two parsers part (tests/test_loader.py holds an example of each and compares them
+# on mutated sources): libyaml takes some tabs, '?' and block headers ('|-#') that PyYAML
+# refuses, and marks otherwise what follows a BOM inside the text, an empty value and a tag
+# (the last two seen as they come, by _FastComposer).
+_READ_APART = re.compile("[\t?\ufeff]|[|>][-+0-9]*#")
+
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _FastComposer(_Refusing, Composer, CParser, Resolver):
+        """The same nodes from libyaml's events: its parser in C reads a source several times
+        faster than PyYAML's in Python (most of the time a build takes to load the sources).
+        Tags are resolved and nodes composed here, as PyYAML does."""
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if getattr(event, "tag", None) is not None or (getattr(event, "value", None) == "" and event.implicit[0]):
+                raise _ReadApart()  # a tag (refused anyway), an empty value unquoted (marked elsewhere)
+            return _Refusing.compose_node(self, parent, index)
+else:  # PyYAML built without libyaml
+    _FastComposer = None
+
+
+def _compose(text: str):
+    """The document's node tree, by libyaml where it reads the text as PyYAML does; by
+    PyYAML otherwise, and for every text that has a problem, so that each is told in PyYAML's
+    words and marks (which mistakes reads)."""
+    if _FastComposer is not None and _READ_APART.search(text) is None:
+        try:
+            return yaml.compose(text, Loader=_FastComposer)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=_SafeComposer)
 
 
 def load_file(path: Path, shown_as: str) -> Loaded:
@@ -129,7 +179,7 @@ def load_bytes(data: bytes, shown_as: str) -> Loaded:
     if indentation:
         return Loaded(None, tuple(indentation))
     try:
-        node = yaml.compose(text, Loader=_SafeComposer)
+        node = _compose(text)
     except _AliasRefused as exc:
         return _failed(shown_as, exc.mark.line + 1, exc.mark.column + 1,
                        "YAML aliases (*name) are not allowed in sources; write the text out")
