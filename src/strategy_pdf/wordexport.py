@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import weakref
 import zipfile
 from pathlib import Path
 
@@ -253,10 +254,25 @@ def _first_paragraph(container, style: str | None):
     if hasattr(container, "_tc") and len(paragraphs) == 1 and not paragraphs[0].text and \
             len(container._tc.xpath("./w:tbl")) == 0 and not paragraphs[0]._p.xpath(".//w:drawing"):
         paragraph = paragraphs[0]
-        if style:
-            paragraph.style = style
-        return paragraph
-    return container.add_paragraph(style=style)
+    else:
+        paragraph = container.add_paragraph()
+    if style:
+        _set_style(paragraph, style)
+    return paragraph
+
+
+_style_ids: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _set_style(paragraph, name: str) -> None:
+    """``paragraph.style = name`` with each name looked up once per document: python-docx
+    looks it up among all the template's styles every time (half the time of an export)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    ids = _style_ids.setdefault(paragraph.part, {})
+    if name not in ids:
+        ids[name] = paragraph.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+    paragraph._p.style = ids[name]
 
 
 def _text_paragraph(container, segments: tuple[Segment, ...], style: str | None, prefix: str = ""):
