@@ -78,9 +78,11 @@ schema: $(STAMP)
 	$(BIN)/python -c 'from pathlib import Path; from strategy_pdf.schema import write_schema_files; write_schema_files(Path("schema"))'
 
 # One worker per core, each taking whole files (a module's fixtures are made once); the
-# real document's PDF is built once for all workers (tests/conftest.py).
+# real document's PDF is built once for all workers (tests/conftest.py). Bytecode is written
+# even where PYTHONDONTWRITEBYTECODE is set: pytest keeps the test modules it has rewritten
+# for their assertions, and each worker then collects in half the time (1.2 s instead of 2.3).
 test: $(STAMP) $(CHROMIUM)
-	STRATEGY_PDF_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n auto --dist loadfile
+	PYTHONDONTWRITEBYTECODE= STRATEGY_PDF_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n auto --dist loadfile
 
 # The marks' property test with many more random edits than make test runs.
 fuzz: $(STAMP)
